@@ -1,0 +1,9 @@
+package main
+
+import "testing"
+
+func TestVersionIsSet(t *testing.T) {
+	if version == "" {
+		t.Fatal("version must not be empty")
+	}
+}
