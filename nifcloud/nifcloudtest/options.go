@@ -1,0 +1,86 @@
+package nifcloudtest
+
+import (
+	"net/http"
+	"time"
+)
+
+// DefaultMaxClockSkew is how far a request's Timestamp may be from the
+// emulator's clock, in either direction, when Options.MaxClockSkew is zero.
+const DefaultMaxClockSkew = 15 * time.Minute
+
+// Credential is an access key and its secret.
+type Credential struct {
+	// AccessKeyID is the public key id sent as AccessKeyId.
+	AccessKeyID string `json:"access_key_id"`
+	// SecretAccessKey signs requests; the emulator never prints it.
+	SecretAccessKey string `json:"secret_access_key"`
+}
+
+// Health sets how a newly registered server's health result develops.
+// Both delays count from the registration: the server is absent from
+// InstanceStates (HealthPending) until Appear has passed, then OutOfService
+// until InService has passed, then InService. Zero delays mean InService at
+// once; an InService delay shorter than Appear acts as equal to it. A server
+// pinned unhealthy (Instance.Unhealthy) stays OutOfService after Appear.
+type Health struct {
+	// Appear is the delay before the first health result.
+	Appear time.Duration
+	// InService is the delay before the server is InService.
+	InService time.Duration
+}
+
+// Options configure a Server. The seed fields (Credentials, Instances,
+// LoadBalancers) can also be read from a JSON file with LoadSeed.
+type Options struct {
+	// Credentials are the accepted access keys; at least one is required.
+	Credentials []Credential `json:"credentials"`
+	// Instances are the known servers.
+	Instances []Instance `json:"instances,omitempty"`
+	// LoadBalancers is the initial set of load balancers.
+	LoadBalancers []LoadBalancer `json:"load_balancers,omitempty"`
+
+	// Now is the emulator's clock, used for Timestamp checks, health
+	// progression, created times and the request log; default time.Now.
+	// It must be safe for concurrent use.
+	Now func() time.Time `json:"-"`
+	// Health sets the health progression of newly registered servers.
+	Health Health `json:"-"`
+	// ErrorStatus is the HTTP status of Client.* error replies and of
+	// injected faults that do not set one; default 500, as the official
+	// tooling expects (reference §5.2). Authentication failures always use
+	// 401.
+	ErrorStatus int `json:"-"`
+	// MaxClockSkew bounds |Timestamp - Now()|; default DefaultMaxClockSkew.
+	MaxClockSkew time.Duration `json:"-"`
+	// Latency is added to every API call before it is handled (real time,
+	// not Now), to simulate a remote API. It ends early if the client goes
+	// away.
+	Latency time.Duration `json:"-"`
+	// RequestID generates the request id of each reply; default random
+	// UUIDs. Set it for deterministic golden files. It is called with the
+	// emulator's lock held, so it need not be safe for concurrent use, and
+	// it must not call the Server's methods.
+	RequestID func() string `json:"-"`
+	// Inspection enables the unauthenticated /_emulator/ endpoints (see
+	// Server.ServeHTTP). They answer loopback clients only.
+	Inspection bool `json:"-"`
+	// OnRequest, when set, is called with each logged API request after its
+	// reply was written (outside the emulator's lock, possibly from several
+	// goroutines at once), e.g. to print a log.
+	OnRequest func(Request) `json:"-"`
+}
+
+func (o *Options) errorStatus() int {
+	if o.ErrorStatus == 0 {
+		return http.StatusInternalServerError
+	}
+	return o.ErrorStatus
+}
+
+func (o *Options) maxSkew() time.Duration {
+	if o.MaxClockSkew == 0 {
+		return DefaultMaxClockSkew
+	}
+	return o.MaxClockSkew
+}

@@ -1,0 +1,163 @@
+package nifcloudtest
+
+import (
+	"fmt"
+	"hash/fnv"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// Limits of the classic load balancer (reference §4.0).
+const (
+	maxPorts          = 3
+	maxFilterAddrs    = 30
+	defaultZone       = "east-11"
+	defaultVolume     = 10
+	defaultPolicy     = "standard"
+	defaultAccounting = "2"
+	allAddresses      = "*.*.*.*"
+)
+
+// vipPool is where VIPs of new load balancers come from: the lowest free
+// address from firstVIP to lastVIP.
+var (
+	firstVIP = netip.MustParseAddr("198.51.100.20")
+	lastVIP  = netip.MustParseAddr("198.51.100.254")
+)
+
+// validName reports whether name is 1-15 ASCII letters and digits.
+func validName(name string) bool {
+	if len(name) < 1 || len(name) > 15 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// validNetworkVolume reports whether n Mbps is an offered bandwidth.
+func validNetworkVolume(n int) bool {
+	switch {
+	case n == 10 || n == 20 || n == 30 || n == 40:
+		return true
+	case n >= 100 && n <= 2000 && n%100 == 0:
+		return true
+	}
+	return false
+}
+
+// protocolFor is the protocol the live API derives from a LoadBalancerPort.
+func protocolFor(lbPort int) string {
+	switch lbPort {
+	case 80:
+		return "HTTP"
+	case 443:
+		return "HTTPS"
+	case 21:
+		return "FTP"
+	}
+	return ""
+}
+
+// defaultPortFor is the LoadBalancerPort implied by a protocol alone.
+func defaultPortFor(protocol string) int {
+	switch protocol {
+	case "HTTP":
+		return 80
+	case "HTTPS":
+		return 443
+	case "FTP":
+		return 21
+	}
+	return 0
+}
+
+// normalizeProtocol upper-cases a Protocol parameter and checks it.
+func normalizeProtocol(p string) (string, bool) {
+	up := strings.ToUpper(p)
+	switch up {
+	case "HTTP", "HTTPS", "FTP", "":
+		return up, true
+	}
+	return "", false
+}
+
+// validTarget reports whether t is "ICMP" or "TCP:<port>" with a port in
+// 1-65535.
+func validTarget(t string) bool {
+	if t == "ICMP" {
+		return true
+	}
+	port, ok := strings.CutPrefix(t, "TCP:")
+	if !ok || port == "" || len(port) > 5 || port[0] == '0' {
+		return false
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 1 && n <= 65535 && !strings.HasPrefix(port, "+")
+}
+
+// computedTimeout is the Timeout shown for a health check. The live rule is
+// unknown; Interval*UnhealthyThreshold+1 matches the reference captures
+// (10,1)→11 and (30,3)→91.
+func computedTimeout(interval, unhealthy int) int {
+	return interval*unhealthy + 1
+}
+
+// defaultHealthCheck is the health check of a new port definition.
+func defaultHealthCheck(instPort int) HealthCheck {
+	return HealthCheck{
+		Target:             "TCP:" + strconv.Itoa(instPort),
+		Interval:           10,
+		Timeout:            computedTimeout(10, 1),
+		UnhealthyThreshold: 1,
+		HealthyThreshold:   1,
+	}
+}
+
+// normalizeAddress checks a filter address (an IPv4/IPv6 address or CIDR
+// block) and returns its canonical text.
+func normalizeAddress(s string) (string, bool) {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return "", false
+		}
+		return p.String(), true
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil || a.Zone() != "" {
+		return "", false
+	}
+	return a.String(), true
+}
+
+// generatedUniqueID derives a stable unique id ("i-" and 8 base-36 digits)
+// from a server name.
+func generatedUniqueID(name string) string {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	digits := strconv.FormatUint(h.Sum64(), 36)
+	for len(digits) < 8 {
+		digits = "0" + digits
+	}
+	return "i-" + digits[len(digits)-8:]
+}
+
+// allocateVIP returns the lowest free address of the VIP pool.
+func (s *Server) allocateVIP() (string, error) {
+	used := map[string]bool{}
+	for _, lb := range s.lbs {
+		used[lb.dnsName] = true
+	}
+	for a := firstVIP; a.Compare(lastVIP) <= 0; a = a.Next() {
+		if !used[a.String()] {
+			return a.String(), nil
+		}
+	}
+	return "", fmt.Errorf("no free VIP left between %s and %s", firstVIP, lastVIP)
+}
