@@ -1,0 +1,52 @@
+package ansible
+
+import "sort"
+
+// Module is what a module's run function works with: its name, Ansible's
+// internal settings, the validated options, and the warnings and
+// deprecations to report.
+type Module struct {
+	// Name is the module name as written in the task (_ansible_module_name),
+	// or the Program's name when run by hand.
+	Name string
+	// Internal holds Ansible's settings for this run (check mode, diff, verbosity, ...).
+	Internal Internal
+	// Params holds the validated options.
+	Params Params
+
+	warnings     []string
+	deprecations []Deprecation
+	noLog        map[string]struct{}
+}
+
+// Warn adds a warning, which Ansible shows as "[WARNING]: msg".
+func (m *Module) Warn(msg string) {
+	m.warnings = append(m.warnings, msg)
+}
+
+// Deprecate adds a deprecation warning.
+func (m *Module) Deprecate(d Deprecation) {
+	m.deprecations = append(m.deprecations, d)
+}
+
+// AddNoLogValue adds a secret to scrub from the output, for values the
+// module learns while it runs (a generated password, a token). Empty
+// strings are ignored.
+func (m *Module) AddNoLogValue(secret string) {
+	if secret != "" {
+		m.noLog[secret] = struct{}{}
+	}
+}
+
+// NoLogValues returns the secrets that will be scrubbed from the output,
+// sorted: the values of the NoLog options (from the user, an environment
+// fallback or a default, and after conversion) and those added with
+// AddNoLogValue.
+func (m *Module) NoLogValues() []string {
+	out := make([]string, 0, len(m.noLog))
+	for s := range m.noLog {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,146 @@
+package membership
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"nifcloud_lb/nifcloud"
+)
+
+// StateInService is the health state of a server that receives traffic.
+const StateInService = "InService"
+
+// StateUnknown is reported for a server that has no health result yet (it
+// is not listed in InstanceStates, as happens just after registration).
+const StateUnknown = "Unknown"
+
+// Poll interval bounds: the health check's own interval, clamped.
+const (
+	MinPollInterval     = 2 * time.Second
+	MaxPollInterval     = 30 * time.Second
+	DefaultPollInterval = 5 * time.Second
+)
+
+// Health is the latest health result of one server.
+type Health struct {
+	// InstanceID is the server name.
+	InstanceID string
+	// State is "InService", "OutOfService", or StateUnknown.
+	State string
+	// ReasonCode is the API's reason code, usually empty.
+	ReasonCode string
+	// Description is the API's description, usually empty.
+	Description string
+}
+
+// PollInterval returns how often to poll the health of a port definition
+// whose health check runs every healthCheckSeconds: that interval, within
+// MinPollInterval and MaxPollInterval; DefaultPollInterval when unknown.
+func PollInterval(healthCheckSeconds int) time.Duration {
+	if healthCheckSeconds <= 0 {
+		return DefaultPollInterval
+	}
+	return min(max(time.Duration(healthCheckSeconds)*time.Second, MinPollInterval), MaxPollInterval)
+}
+
+// WaitTimeoutError reports servers that were not InService in time.
+type WaitTimeoutError struct {
+	// Port is the port definition.
+	Port PortDefinition
+	// Timeout is how long the run waited.
+	Timeout time.Duration
+	// NotInService holds the last health of the servers not in service.
+	NotInService []Health
+}
+
+func (e *WaitTimeoutError) Error() string {
+	parts := make([]string, len(e.NotInService))
+	for i, h := range e.NotInService {
+		parts[i] = h.InstanceID + " " + h.State
+		if h.State == StateUnknown {
+			parts[i] = h.InstanceID + " (no health result yet)"
+		}
+	}
+	return fmt.Sprintf("timed out after %s waiting for %s to report InService: %s", e.Timeout, e.Port, strings.Join(parts, ", "))
+}
+
+// WaitInService polls DescribeInstanceHealth for instances on the port
+// definition every interval until all of them are InService, and returns
+// their health. A server missing from the reply has no result yet and is
+// waited for. When timeout passes first, it returns the last health with a
+// *WaitTimeoutError.
+func (r *Reconciler) WaitInService(ctx context.Context, port PortDefinition, instances []string, interval, timeout time.Duration) ([]Health, error) {
+	want := sorted(instances)
+	if len(want) == 0 {
+		return []Health{}, nil
+	}
+	deadline := r.now().Add(timeout)
+	for {
+		out, err := r.Client.DescribeInstanceHealth(ctx, &nifcloud.DescribeInstanceHealthInput{
+			LoadBalancerName: port.LoadBalancerName,
+			LoadBalancerPort: port.LoadBalancerPort,
+			InstancePort:     port.InstancePort,
+			Instances:        want,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("describe instance health of %s: %w", port, err)
+		}
+		health, waiting := healthOf(want, out.InstanceStates)
+		if len(waiting) == 0 {
+			return health, nil
+		}
+		left := deadline.Sub(r.now())
+		if left <= 0 {
+			return health, &WaitTimeoutError{Port: port, Timeout: timeout, NotInService: waiting}
+		}
+		if err := r.sleep(ctx, min(interval, left)); err != nil {
+			return health, fmt.Errorf("wait for %s: %w", port, err)
+		}
+	}
+}
+
+// healthOf returns the health of each wanted server (StateUnknown when not
+// reported) and the ones that are not InService.
+func healthOf(want []string, states []nifcloud.InstanceState) (all, waiting []Health) {
+	byID := make(map[string]nifcloud.InstanceState, len(states))
+	for _, s := range states {
+		byID[s.InstanceID] = s
+	}
+	all = make([]Health, 0, len(want))
+	for _, id := range want {
+		h := Health{InstanceID: id, State: StateUnknown}
+		if s, ok := byID[id]; ok {
+			h = Health{InstanceID: id, State: s.State, ReasonCode: s.ReasonCode, Description: s.Description}
+		}
+		all = append(all, h)
+		if h.State != StateInService {
+			waiting = append(waiting, h)
+		}
+	}
+	return all, waiting
+}
+
+// now returns the reconciler's clock.
+func (r *Reconciler) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+// sleep waits for d or until ctx ends.
+func (r *Reconciler) sleep(ctx context.Context, d time.Duration) error {
+	if r.Sleep != nil {
+		return r.Sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
