@@ -69,9 +69,10 @@ type Change struct {
 	// HealthCheckInterval is the port definition's health-check interval
 	// in seconds, as last read (0 when unknown).
 	HealthCheckInterval int
-	// Missing reports a port definition, or a whole load balancer, that
-	// does not exist (only Absent tolerates that).
-	Missing bool
+	// Missing, when not empty, says that the load balancer or the port
+	// definition does not exist, e.g. "load balancer lb9 does not exist"
+	// (only Absent tolerates that).
+	Missing string
 }
 
 // Changed reports whether the run changed (or would change) the members.
@@ -118,8 +119,9 @@ func (r *Reconciler) Absent(ctx context.Context, port PortDefinition, instances 
 	c, err := r.converge(ctx, port, func(members []string) (add, remove []string) {
 		return nil, intersection(members, want)
 	})
-	if err != nil && isMissing(err) {
-		return Change{Port: port, Before: []string{}, After: []string{}, Registered: []string{}, Deregistered: []string{}, Missing: true}, nil
+	var missing *MissingError
+	if errors.As(err, &missing) {
+		return Change{Port: port, Before: []string{}, After: []string{}, Registered: []string{}, Deregistered: []string{}, Missing: missing.Summary()}, nil
 	}
 	return c, err
 }
@@ -347,16 +349,18 @@ type MissingError struct {
 }
 
 func (e *MissingError) Error() string {
-	var msg string
-	if e.What == "load balancer" {
-		msg = fmt.Sprintf("load balancer %s does not exist", e.Port.LoadBalancerName)
-	} else {
-		msg = fmt.Sprintf("load balancer %s has no port definition %d->%d", e.Port.LoadBalancerName, e.Port.LoadBalancerPort, e.Port.InstancePort)
-	}
 	if e.Err != nil {
-		return msg + ": " + e.Err.Error()
+		return e.Summary() + ": " + e.Err.Error()
 	}
-	return msg
+	return e.Summary()
+}
+
+// Summary says what is missing, without the API error.
+func (e *MissingError) Summary() string {
+	if e.What == "load balancer" {
+		return fmt.Sprintf("load balancer %s does not exist", e.Port.LoadBalancerName)
+	}
+	return fmt.Sprintf("load balancer %s has no port definition %d->%d", e.Port.LoadBalancerName, e.Port.LoadBalancerPort, e.Port.InstancePort)
 }
 
 func (e *MissingError) Unwrap() error { return e.Err }

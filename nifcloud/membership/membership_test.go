@@ -257,7 +257,7 @@ func TestAbsent(t *testing.T) {
 			e := newEnv(t, seed())
 			got, err := e.rec.Absent(t.Context(), port, []string{"web001"})
 			require.NoError(t, err)
-			assert.True(t, got.Missing)
+			assert.Contains(t, []string{"load balancer nolb does not exist", "load balancer weblb01 has no port definition 81->81"}, got.Missing)
 			assert.False(t, got.Changed())
 			assert.Equal(t, []string{describe}, e.actions())
 		})
@@ -421,8 +421,9 @@ func TestWaitInService(t *testing.T) {
 		got, err := e.rec.WaitInService(t.Context(), web80, c.Registered, PollInterval(c.HealthCheckInterval), time.Minute)
 		require.NoError(t, err)
 		assert.Equal(t, []Health{{InstanceID: "web003", State: "InService"}, {InstanceID: "web004", State: "InService"}}, got)
-		// Polls at 0 s (not listed yet), 10 s (OutOfService), 20 s (InService).
-		assert.Equal(t, []string{describe, register, health, health, health}, e.actions())
+		// Polls every 5 s (half the 10 s health-check interval): 0 s (not
+		// listed yet), 5, 10, 15 s (OutOfService), 20 s (InService).
+		assert.Equal(t, []string{describe, register, health, health, health, health, health}, e.actions())
 	})
 	t.Run("times out naming the servers and their last state", func(t *testing.T) {
 		e := newWaitEnv(t)
@@ -460,7 +461,7 @@ func TestPollInterval(t *testing.T) {
 	for _, tt := range []struct {
 		seconds int
 		want    time.Duration
-	}{{0, 5 * time.Second}, {-1, 5 * time.Second}, {1, 2 * time.Second}, {5, 5 * time.Second}, {10, 10 * time.Second}, {300, 30 * time.Second}} {
+	}{{0, 5 * time.Second}, {-1, 5 * time.Second}, {1, 2 * time.Second}, {5, 2500 * time.Millisecond}, {10, 5 * time.Second}, {60, 30 * time.Second}, {300, 30 * time.Second}} {
 		assert.Equal(t, tt.want, PollInterval(tt.seconds), "%d s", tt.seconds)
 	}
 }

@@ -16,7 +16,7 @@ const StateInService = "InService"
 // is not listed in InstanceStates, as happens just after registration).
 const StateUnknown = "Unknown"
 
-// Poll interval bounds: the health check's own interval, clamped.
+// Poll interval bounds: half the health check's own interval, clamped.
 const (
 	MinPollInterval     = 2 * time.Second
 	MaxPollInterval     = 30 * time.Second
@@ -36,13 +36,14 @@ type Health struct {
 }
 
 // PollInterval returns how often to poll the health of a port definition
-// whose health check runs every healthCheckSeconds: that interval, within
+// whose health check runs every healthCheckSeconds: half that interval, so
+// that a new result is seen at most half an interval late, within
 // MinPollInterval and MaxPollInterval; DefaultPollInterval when unknown.
 func PollInterval(healthCheckSeconds int) time.Duration {
 	if healthCheckSeconds <= 0 {
 		return DefaultPollInterval
 	}
-	return min(max(time.Duration(healthCheckSeconds)*time.Second, MinPollInterval), MaxPollInterval)
+	return min(max(time.Duration(healthCheckSeconds)*time.Second/2, MinPollInterval), MaxPollInterval)
 }
 
 // WaitTimeoutError reports servers that were not InService in time.
