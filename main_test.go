@@ -9,6 +9,7 @@ import (
 	"log"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -670,4 +671,82 @@ func TestProtocol(t *testing.T) {
 func TestSpecIsValid(t *testing.T) {
 	spec := argumentSpec()
 	require.NoError(t, spec.Validate())
+}
+
+// requireTool returns the path of an external tool the test needs. A missing
+// tool fails the test (CI installs ansible-core); -short leaves such tests
+// out on purpose.
+func requireTool(t *testing.T, name string) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skipf("-short: not running the %s test", name)
+	}
+	path, err := exec.LookPath(name)
+	if err != nil {
+		t.Fatalf("%s not found: install ansible-core (apt-get install --no-install-recommends ansible-core), or run go test -short to leave this test out", name)
+	}
+	return path
+}
+
+// TestDocumentationMatchesSpec renders library/nifcloud_lb.yml with
+// ansible-doc and checks that its options are exactly the argument spec's:
+// names, types, element types, defaults, choices, aliases and required.
+func TestDocumentationMatchesSpec(t *testing.T) {
+	ansibleDoc := requireTool(t, "ansible-doc")
+	lib := filepath.Join(t.TempDir(), "library")
+	require.NoError(t, os.Mkdir(lib, 0o755))
+	doc, err := os.ReadFile(filepath.Join("library", "nifcloud_lb.yml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(lib, "nifcloud_lb.yml"), doc, 0o644))
+	// ansible-doc finds a module by its file and reads the sidecar; it
+	// never runs the binary, so an ELF header stands in for it.
+	require.NoError(t, os.WriteFile(filepath.Join(lib, "nifcloud_lb"), []byte("\x7fELF\x02\x01\x01"), 0o755))
+
+	text, err := exec.Command(ansibleDoc, "-M", lib, "nifcloud_lb").CombinedOutput()
+	require.NoError(t, err, "%s", text)
+	assert.Contains(t, string(text), "> NIFCLOUD_LB")
+	assert.Contains(t, string(text), "EXAMPLES:")
+	assert.Contains(t, string(text), "RETURN VALUES:")
+
+	out, err := exec.Command(ansibleDoc, "-M", lib, "--json", "nifcloud_lb").Output()
+	require.NoError(t, err)
+	var rendered map[string]struct {
+		Doc struct {
+			Options map[string]struct {
+				Type     string   `json:"type"`
+				Elements string   `json:"elements"`
+				Default  any      `json:"default"`
+				Choices  []any    `json:"choices"`
+				Aliases  []string `json:"aliases"`
+				Required bool     `json:"required"`
+			} `json:"options"`
+		} `json:"doc"`
+	}
+	require.NoError(t, json.Unmarshal(out, &rendered))
+	documented := rendered["nifcloud_lb"].Doc.Options
+
+	type option struct {
+		Type, Elements string
+		Default        any
+		Choices        []any
+		Aliases        []string
+		Required       bool
+	}
+	fromDoc := map[string]option{}
+	for name, o := range documented {
+		fromDoc[name] = option{Type: o.Type, Elements: o.Elements, Default: o.Default, Choices: o.Choices, Aliases: o.Aliases, Required: o.Required}
+	}
+	fromSpec := map[string]option{}
+	for _, o := range argumentSpec().Options {
+		typ := string(o.Type)
+		if typ == "" {
+			typ = "str"
+		}
+		def := o.Default
+		if n, ok := def.(int); ok {
+			def = float64(n) // as JSON numbers decode
+		}
+		fromSpec[o.Name] = option{Type: typ, Elements: string(o.Elements), Default: def, Choices: o.Choices, Aliases: o.Aliases, Required: o.Required}
+	}
+	assert.Equal(t, fromSpec, fromDoc, "library/nifcloud_lb.yml and argumentSpec() must document the same options")
 }

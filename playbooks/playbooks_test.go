@@ -1,0 +1,209 @@
+// Package playbooks holds the example playbooks and the playbook tests: real
+// ansible-playbook runs of the module, installed in a library/ folder next
+// to the playbook as users install it, against the emulator.
+package playbooks
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"nifcloud_lb/nifcloud/nifcloudtest"
+)
+
+// The credentials of tests/seed.json.
+const (
+	accessKey = "PLAYBOOKTESTKEY00001"
+	secret    = "Pl4ybookT3st-S3cret-Never-Shown-987"
+)
+
+// recap is the PLAY RECAP line of localhost.
+type recap struct {
+	ok, changed, unreachable, failed, skipped, rescued, ignored int
+}
+
+var recapLine = regexp.MustCompile(`localhost\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)\s+rescued=(\d+)\s+ignored=(\d+)`)
+
+func parseRecap(t *testing.T, out string) recap {
+	t.Helper()
+	m := recapLine.FindStringSubmatch(out)
+	require.NotNil(t, m, "no PLAY RECAP in the output:\n%s", out)
+	n := make([]int, 7)
+	for i := range n {
+		n[i], _ = strconv.Atoi(m[i+1])
+	}
+	return recap{n[0], n[1], n[2], n[3], n[4], n[5], n[6]}
+}
+
+// module is the path of the module binary built once for all the tests.
+var module string
+
+func TestMain(m *testing.M) {
+	os.Exit(func() int {
+		dir, err := os.MkdirTemp("", "nifcloud_lb-playbooks-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		module = filepath.Join(dir, "nifcloud_lb")
+		// The same static build as make build.
+		build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version=playbook-test", "-o", module, "nifcloud_lb")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := build.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "building the module: %v\n%s", err, out)
+			return 1
+		}
+		return m.Run()
+	}())
+}
+
+// requireAnsible returns the path of ansible-playbook. Its absence fails
+// the test; go test -short leaves these tests out on purpose.
+func requireAnsible(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: not running ansible-playbook")
+	}
+	path, err := exec.LookPath("ansible-playbook")
+	if err != nil {
+		t.Fatal("ansible-playbook not found: install ansible-core (apt-get install --no-install-recommends ansible-core), or run go test -short to leave the playbook tests out")
+	}
+	return path
+}
+
+// run is one ansible-playbook run of a test playbook against a fresh
+// emulator seeded from tests/seed.json.
+type run struct {
+	emu    *nifcloudtest.Server
+	output string
+	recap  recap
+}
+
+func playbook(t *testing.T, name string, health nifcloudtest.Health, extraArgs ...string) run {
+	t.Helper()
+	ansiblePlaybook := requireAnsible(t)
+	opts, err := nifcloudtest.LoadSeedFile(filepath.Join("tests", "seed.json"))
+	require.NoError(t, err)
+	opts.Health = health
+	emu, err := nifcloudtest.New(opts)
+	require.NoError(t, err)
+	ts := httptest.NewServer(emu)
+	t.Cleanup(ts.Close)
+
+	// A playbook folder with the module in library/, as users install it.
+	dir := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "library"), 0o755))
+	copyFile(t, module, filepath.Join(dir, "library", "nifcloud_lb"), 0o755)
+	copyFile(t, filepath.Join("..", "library", "nifcloud_lb.yml"), filepath.Join(dir, "library", "nifcloud_lb.yml"), 0o644)
+	copyFile(t, filepath.Join("tests", name), filepath.Join(dir, name), 0o644)
+
+	args := append([]string{"-i", "localhost,", "-c", "local", "-vvvv", "-e", "nifcloud_endpoint=" + ts.URL + "/api/"}, extraArgs...)
+	cmd := exec.Command(ansiblePlaybook, append(args, name)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(),
+		"NIFCLOUD_ACCESS_KEY_ID="+accessKey,
+		"NIFCLOUD_SECRET_ACCESS_KEY="+secret,
+		"PLAYBOOK_TEST_SECRET="+secret,
+		"HOME="+dir, // Ansible's own temporary files stay in the test's folder
+		"ANSIBLE_NOCOLOR=1",
+		"ANSIBLE_LOCALHOST_WARNING=false",
+		"ANSIBLE_INVENTORY_UNPARSED_WARNING=false",
+		"ANSIBLE_PYTHON_INTERPRETER=auto_silent",
+	)
+	out, err := cmd.CombinedOutput()
+	output := string(out)
+	require.NoError(t, err, "ansible-playbook %s failed:\n%s", name, output)
+	assert.NotContains(t, output, secret, "the secret must never appear, even at -vvvv")
+	assert.NotContains(t, output, "MODULE FAILURE")
+	return run{emu: emu, output: output, recap: parseRecap(t, output)}
+}
+
+func copyFile(t *testing.T, from, to string, mode os.FileMode) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(to, data, mode))
+}
+
+func TestPlaybooks(t *testing.T) {
+	tests := []struct {
+		playbook  string
+		args      []string
+		health    nifcloudtest.Health
+		recap     recap
+		members80 []string // weblb01 80->8080 afterwards
+		check     func(t *testing.T, r run)
+	}{
+		{playbook: "register.yml", recap: recap{ok: 3, changed: 1}, members80: []string{"web001", "web002", "web003", "web004"}},
+		{playbook: "freeform.yml", recap: recap{ok: 2, changed: 1}, members80: []string{"web001", "web002", "web004", "web005"}},
+		{playbook: "check_mode.yml", recap: recap{ok: 3, changed: 2}, members80: []string{"web001", "web002"},
+			check: func(t *testing.T, r run) {
+				for _, req := range r.emu.Requests() {
+					assert.Equal(t, "DescribeLoadBalancers", req.Action, "check mode sends no changing call")
+				}
+			}},
+		{playbook: "diff.yml", args: []string{"--diff"}, recap: recap{ok: 2, changed: 1}, members80: []string{"web001", "web003"},
+			check: func(t *testing.T, r run) {
+				assert.Contains(t, r.output, "--- before")
+				assert.Contains(t, r.output, "+++ after")
+				assert.Regexp(t, `(?m)^-\s+"web002"`, r.output)
+				assert.Regexp(t, `(?m)^\+\s+"web003"`, r.output)
+			}},
+		{playbook: "absent.yml", recap: recap{ok: 3, changed: 1}, members80: []string{"web001"}},
+		{playbook: "purge.yml", recap: recap{ok: 2, changed: 1}, members80: []string{"web004"}},
+		{playbook: "absent_everywhere.yml", recap: recap{ok: 3, changed: 1}, members80: []string{"web002"},
+			check: func(t *testing.T, r run) {
+				assert.Empty(t, r.emu.Members("weblb01", 443, 8443))
+				assert.Empty(t, r.emu.Members("weblb02", 80, 80))
+			}},
+		{playbook: "failure.yml", recap: recap{ok: 4, failed: 0, ignored: 3}, members80: []string{"web001", "web002"},
+			check: func(t *testing.T, r run) {
+				assert.Contains(t, r.output, "value of loadbalancer_port must be between 1 and 65535, got: 99999")
+			}},
+		{playbook: "wait.yml", health: nifcloudtest.Health{Appear: 500 * time.Millisecond, InService: time.Second},
+			recap: recap{ok: 2, changed: 1}, members80: []string{"web001", "web002", "web005"}},
+		{playbook: "secret.yml", recap: recap{ok: 3, changed: 1, ignored: 1}, members80: []string{"web001", "web002", "web004"},
+			check: func(t *testing.T, r run) {
+				assert.Contains(t, r.output, "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER", "the -vvvv output shows the masked invocation")
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.TrimSuffix(tt.playbook, ".yml"), func(t *testing.T) {
+			t.Parallel()
+			r := playbook(t, tt.playbook, tt.health, tt.args...)
+			assert.Equal(t, tt.recap, r.recap, "play recap")
+			assert.Equal(t, tt.members80, r.emu.Members("weblb01", 80, 8080), "members of weblb01 80->8080 afterwards")
+			if tt.check != nil {
+				tt.check(t, r)
+			}
+		})
+	}
+}
+
+// TestExamplesAreValid checks that every example playbook parses.
+func TestExamplesAreValid(t *testing.T) {
+	ansiblePlaybook := requireAnsible(t)
+	examples, err := filepath.Glob(filepath.Join("examples", "*.yml"))
+	require.NoError(t, err)
+	require.NotEmpty(t, examples)
+	lib, err := filepath.Abs(filepath.Dir(module))
+	require.NoError(t, err)
+	copyFile(t, filepath.Join("..", "library", "nifcloud_lb.yml"), filepath.Join(lib, "nifcloud_lb.yml"), 0o644)
+	for _, ex := range examples {
+		cmd := exec.Command(ansiblePlaybook, "--syntax-check", "-i", "localhost,", ex)
+		cmd.Env = append(os.Environ(), "ANSIBLE_LIBRARY="+lib, "ANSIBLE_NOCOLOR=1", "ANSIBLE_LOCALHOST_WARNING=false", "ANSIBLE_INVENTORY_UNPARSED_WARNING=false")
+		out, err := cmd.CombinedOutput()
+		assert.NoError(t, err, "%s:\n%s", ex, out)
+	}
+}
