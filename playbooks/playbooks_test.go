@@ -106,9 +106,12 @@ func playbook(t *testing.T, name string, health nifcloudtest.Health, extraArgs .
 	require.NoError(t, os.Mkdir(filepath.Join(dir, "library"), 0o755))
 	copyFile(t, module, filepath.Join(dir, "library", "nifcloud_lb"), 0o755)
 	copyFile(t, filepath.Join("..", "library", "nifcloud_lb.yml"), filepath.Join(dir, "library", "nifcloud_lb.yml"), 0o644)
+	// The same binary under the name of the controller's platform, as in
+	// examples/select_binary.yml.
+	copyFile(t, module, filepath.Join(dir, "library", "nifcloud_lb_"+platform(t)), 0o755)
 	copyFile(t, filepath.Join("tests", name), filepath.Join(dir, name), 0o644)
 
-	args := append([]string{"-i", "localhost,", "-c", "local", "-vvvv", "-e", "nifcloud_endpoint=" + ts.URL + "/api/"}, extraArgs...)
+	args := append([]string{"-i", "localhost,web001,web002,", "-c", "local", "-vvvv", "-e", "nifcloud_endpoint=" + ts.URL + "/api/"}, extraArgs...)
 	cmd := exec.Command(ansiblePlaybook, append(args, name)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(),
@@ -126,7 +129,22 @@ func playbook(t *testing.T, name string, health nifcloudtest.Health, extraArgs .
 	require.NoError(t, err, "ansible-playbook %s failed:\n%s", name, output)
 	assert.NotContains(t, output, secret, "the secret must never appear, even at -vvvv")
 	assert.NotContains(t, output, "MODULE FAILURE")
-	return run{emu: emu, output: output, recap: parseRecap(t, output)}
+	r := run{emu: emu, output: output}
+	if recapLine.MatchString(output) {
+		r.recap = parseRecap(t, output)
+	}
+	return r
+}
+
+// platform is the controller's "<system>_<architecture>" as uname reports
+// them, the suffix of the dist binaries.
+func platform(t *testing.T) string {
+	t.Helper()
+	system, err := exec.Command("uname", "-s").Output()
+	require.NoError(t, err)
+	machine, err := exec.Command("uname", "-m").Output()
+	require.NoError(t, err)
+	return strings.ToLower(strings.TrimSpace(string(system))) + "_" + strings.TrimSpace(string(machine))
 }
 
 func copyFile(t *testing.T, from, to string, mode os.FileMode) {
@@ -173,6 +191,23 @@ func TestPlaybooks(t *testing.T) {
 			}},
 		{playbook: "wait.yml", health: nifcloudtest.Health{Appear: 500 * time.Millisecond, InService: time.Second},
 			recap: recap{ok: 2, changed: 1}, members80: []string{"web001", "web002", "web005"}},
+		{playbook: "rolling_deploy.yml", health: nifcloudtest.Health{Appear: 200 * time.Millisecond, InService: 500 * time.Millisecond},
+			members80: []string{"web001", "web002"},
+			check: func(t *testing.T, r run) {
+				for _, host := range []string{"web001", "web002"} {
+					assert.Regexp(t, host+`\s*:\s*ok=4\s+changed=2\s+unreachable=0\s+failed=0`, r.output)
+				}
+				var actions []string
+				for _, req := range r.emu.Requests() {
+					if req.Action != "DescribeInstanceHealth" {
+						actions = append(actions, req.Action+" "+req.Params.Get("Instances.member.1.InstanceId"))
+					}
+				}
+				assert.Equal(t, []string{
+					"DescribeLoadBalancers ", "DeregisterInstancesFromLoadBalancer web001", "DescribeLoadBalancers ", "RegisterInstancesWithLoadBalancer web001",
+					"DescribeLoadBalancers ", "DeregisterInstancesFromLoadBalancer web002", "DescribeLoadBalancers ", "RegisterInstancesWithLoadBalancer web002",
+				}, actions, "one host at a time, never both out")
+			}},
 		{playbook: "secret.yml", recap: recap{ok: 3, changed: 1, ignored: 1}, members80: []string{"web001", "web002", "web004"},
 			check: func(t *testing.T, r run) {
 				assert.Contains(t, r.output, "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER", "the -vvvv output shows the masked invocation")
