@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"encoding/pem"
 	"io"
@@ -12,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -40,26 +38,6 @@ const (
 	health     = "DescribeInstanceHealth"
 )
 
-// clock is a fake clock shared by the emulator and the module; sleeping
-// advances it.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Sleep(ctx context.Context, d time.Duration) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	return ctx.Err()
-}
-
 // testSeed is the emulator state of the module tests: weblb01 with 80->8080
 // (web001, web002) and 443->8443 (web001), weblb02 with 80->80 (web003),
 // and servers web001-web005.
@@ -85,13 +63,13 @@ func testSeed() nifcloudtest.Options {
 type harness struct {
 	emu      *nifcloudtest.Server
 	endpoint string
-	clk      *clock
+	clk      *nifcloudtest.Clock
 	env      map[string]string
 }
 
 func newHarness(t *testing.T, opts nifcloudtest.Options) *harness {
 	t.Helper()
-	h := &harness{clk: &clock{now: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)}, env: map[string]string{}}
+	h := &harness{clk: nifcloudtest.NewClock(time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)), env: map[string]string{}}
 	opts.Now = h.clk.Now
 	emu, err := nifcloudtest.New(opts)
 	require.NoError(t, err)
@@ -608,7 +586,7 @@ func TestTLS(t *testing.T) {
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
 	require.NoError(t, os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw}), 0o600))
 
-	h := &harness{emu: emu, endpoint: ts.URL + "/api/", clk: &clock{now: time.Now()}, env: map[string]string{}}
+	h := &harness{emu: emu, endpoint: ts.URL + "/api/", clk: nifcloudtest.NewClock(time.Now()), env: map[string]string{}}
 	t.Run("an unknown certificate is refused at once", func(t *testing.T) {
 		emu.ResetRequests()
 		res, code, _ := h.run(t, h.args(map[string]any{"instance_ids": "web001"}))

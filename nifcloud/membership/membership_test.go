@@ -1,11 +1,9 @@
 package membership
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,30 +22,10 @@ var (
 	otherCred = nifcloudtest.Credential{AccessKeyID: "OTHERACCESSKEY000001", SecretAccessKey: "other-secret"}
 )
 
-// clock is a fake clock shared by the emulator, the client and the waiter;
-// Sleep advances it instead of sleeping.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Sleep(ctx context.Context, d time.Duration) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	return ctx.Err()
-}
-
 // env is one test's emulator, client and reconciler.
 type env struct {
 	emu   *nifcloudtest.Server
-	clk   *clock
+	clk   *nifcloudtest.Clock
 	rec   *Reconciler
 	url   string
 	hooks func(w http.ResponseWriter, r *http.Request) // runs after each API reply, when set
@@ -76,7 +54,7 @@ func seed() nifcloudtest.Options {
 
 func newEnv(t *testing.T, opts nifcloudtest.Options) *env {
 	t.Helper()
-	e := &env{clk: &clock{now: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)}}
+	e := &env{clk: nifcloudtest.NewClock(time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC))}
 	opts.Now = e.clk.Now
 	emu, err := nifcloudtest.New(opts)
 	require.NoError(t, err)
