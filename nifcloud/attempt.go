@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -86,7 +85,7 @@ func interpret(action string, status int, body []byte, out response, secrets []s
 	if apiErr := checkResponse(action, status, redact(body, secrets...)); apiErr != nil {
 		return apiErr
 	}
-	if err := xml.Unmarshal(body, out); err != nil {
+	if err := decodeReply(body, out); err != nil {
 		return &decodeError{err: sanitize(fmt.Errorf("%s: decode HTTP %d response: %w; body: %s",
 			action, status, err, excerpt(redact(body, secrets...))), secrets)}
 	}
@@ -111,19 +110,61 @@ func apiRequestID(err error) string {
 	return ""
 }
 
-// readBody reads the whole reply body, failing beyond limit bytes.
+// readBody reads the whole reply body, failing beyond limit bytes. A body
+// of known length is read into one buffer of that size. One of unknown
+// length (a chunked reply) is read in chunks of growing size and joined
+// once at the end: a buffer that doubles as it fills would allocate and
+// clear about twice as much memory, which shows on replies of megabytes.
 func readBody(resp *http.Response, limit int64) ([]byte, error) {
-	var buf bytes.Buffer
+	r := io.LimitReader(resp.Body, limit+1)
 	if resp.ContentLength > 0 && resp.ContentLength <= limit {
+		var buf bytes.Buffer
 		buf.Grow(int(resp.ContentLength))
+		if _, err := buf.ReadFrom(r); err != nil {
+			return nil, err
+		}
+		return checkBodySize(buf.Bytes(), limit)
 	}
-	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1)); err != nil {
-		return nil, err
+	var chunks [][]byte
+	size, chunkSize := 0, firstChunk
+	for {
+		chunk := make([]byte, chunkSize)
+		n, err := io.ReadFull(r, chunk)
+		chunks = append(chunks, chunk[:n])
+		size += n
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		chunkSize = min(2*chunkSize, maxChunk)
 	}
-	if int64(buf.Len()) > limit {
+	switch {
+	case size == 0:
+		return nil, nil
+	case len(chunks) == 1:
+		return checkBodySize(chunks[0], limit)
+	}
+	body := make([]byte, 0, size)
+	for _, c := range chunks {
+		body = append(body, c...)
+	}
+	return checkBodySize(body, limit)
+}
+
+// Chunk sizes of readBody: the first holds a typical reply whole.
+const (
+	firstChunk = 16 << 10
+	maxChunk   = 1 << 20
+)
+
+// checkBodySize fails a body read past limit.
+func checkBodySize(body []byte, limit int64) ([]byte, error) {
+	if int64(len(body)) > limit {
 		return nil, fmt.Errorf("response body larger than %d bytes", limit)
 	}
-	return buf.Bytes(), nil
+	return body, nil
 }
 
 // connTracker follows connection setup through httptrace, to tell a request

@@ -183,12 +183,21 @@ type xmlInt int
 // UnmarshalXML implements xml.Unmarshaler.
 func (n *xmlInt) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 	s, err := elementText(d, start)
-	if err != nil || s == "" {
+	if err != nil {
 		return err
+	}
+	return n.set(start.Name.Local, s)
+}
+
+// set reads the trimmed text s of the element name; empty text leaves n
+// as it is.
+func (n *xmlInt) set(name, s string) error {
+	if s == "" {
+		return nil
 	}
 	v, err := strconv.Atoi(s)
 	if err != nil {
-		return fmt.Errorf("%s: invalid integer %s", start.Name.Local, quoteShort(s))
+		return fmt.Errorf("%s: invalid integer %s", name, quoteShort(s))
 	}
 	*n = xmlInt(v)
 	return nil
@@ -201,12 +210,21 @@ type xmlBool bool
 // UnmarshalXML implements xml.Unmarshaler.
 func (b *xmlBool) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 	s, err := elementText(d, start)
-	if err != nil || s == "" {
+	if err != nil {
 		return err
+	}
+	return b.set(start.Name.Local, s)
+}
+
+// set reads the trimmed text s of the element name; empty text leaves b
+// as it is.
+func (b *xmlBool) set(name, s string) error {
+	if s == "" {
+		return nil
 	}
 	v, err := strconv.ParseBool(strings.ToLower(s))
 	if err != nil {
-		return fmt.Errorf("%s: invalid boolean %s", start.Name.Local, quoteShort(s))
+		return fmt.Errorf("%s: invalid boolean %s", name, quoteShort(s))
 	}
 	*b = xmlBool(v)
 	return nil
@@ -223,8 +241,17 @@ var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"}
 // UnmarshalXML implements xml.Unmarshaler.
 func (t *xmlTime) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 	s, err := elementText(d, start)
-	if err != nil || s == "" {
+	if err != nil {
 		return err
+	}
+	return t.set(start.Name.Local, s)
+}
+
+// set reads the trimmed text s of the element name; empty text leaves t
+// as it is.
+func (t *xmlTime) set(name, s string) error {
+	if s == "" {
+		return nil
 	}
 	for _, layout := range timeLayouts {
 		if v, err := time.Parse(layout, s); err == nil {
@@ -232,7 +259,7 @@ func (t *xmlTime) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("%s: invalid timestamp %s", start.Name.Local, quoteShort(s))
+	return fmt.Errorf("%s: invalid timestamp %s", name, quoteShort(s))
 }
 
 // elementText reads the text of the element that start opened, trimmed.
