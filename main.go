@@ -174,6 +174,7 @@ func (rt runtime) client(m *ansible.Module) (*nifcloud.Client, error) {
 	httpClient, err := nifcloud.NewHTTPClient(nifcloud.TransportOptions{
 		CABundle:           p.Str("ca_bundle"),
 		InsecureSkipVerify: !p.Bool("validate_certs"),
+		Endpoint:           endpoint,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("value of ca_bundle cannot be used: %w", err)

@@ -2,14 +2,20 @@ package nifcloud
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/pem"
 	"io"
 	"log"
+	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -76,7 +82,8 @@ func writeCertPEM(t *testing.T, cert *x509.Certificate) string {
 
 // newTLSTestServer starts an HTTPS server that checks signatures and serves
 // the golden DescribeLoadBalancers reply.
-func newTLSTestServer(t *testing.T) (*httptest.Server, *atomic.Int32) {
+// With certs, it serves them instead of httptest's own certificate.
+func newTLSTestServer(t *testing.T, certs ...tls.Certificate) (*httptest.Server, *atomic.Int32) {
 	t.Helper()
 	body := readTestdata(t, "responses/DescribeLoadBalancers.xml")
 	var hits atomic.Int32
@@ -87,6 +94,9 @@ func newTLSTestServer(t *testing.T) (*httptest.Server, *atomic.Int32) {
 	}))
 	// Refused handshakes are expected; keep them out of the test log.
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	if len(certs) > 0 {
+		srv.TLS = &tls.Config{Certificates: certs}
+	}
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	return srv, &hits
@@ -279,4 +289,152 @@ func pipe(dst io.WriteCloser, src io.Reader, srcCloser io.Closer) {
 	_, _ = io.Copy(dst, src)
 	_ = dst.Close()
 	_ = srcCloser.Close()
+}
+
+// testCA is a certificate authority made up for a test.
+type testCA struct {
+	cert  *x509.Certificate
+	key   *ecdsa.PrivateKey
+	chain [][]byte // the certificates between a leaf it signs and the root, leaf side first
+}
+
+var testSerial atomic.Int64
+
+// newTestCA makes a root CA, or with a parent an intermediate CA.
+func newTestCA(t *testing.T, name string, parent *testCA) *testCA {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(testSerial.Add(1)),
+		Subject:               pkix.Name{CommonName: name},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(time.Hour),
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageCertSign,
+	}
+	signer, signerKey := tmpl, key
+	if parent != nil {
+		signer, signerKey = parent.cert, parent.key
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, signer, &key.PublicKey, signerKey)
+	require.NoError(t, err)
+	cert, err := x509.ParseCertificate(der)
+	require.NoError(t, err)
+	ca := &testCA{cert: cert, key: key}
+	if parent != nil {
+		ca.chain = append([][]byte{der}, parent.chain...)
+	}
+	return ca
+}
+
+// serverCert issues a server certificate for 127.0.0.1, with the chain up
+// to (not including) the root.
+func (ca *testCA) serverCert(t *testing.T) tls.Certificate {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(testSerial.Add(1)),
+		Subject:      pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
+	require.NoError(t, err)
+	return tls.Certificate{Certificate: append([][]byte{der}, ca.chain...), PrivateKey: key}
+}
+
+// TestBundleFirst checks the verification that trusts the CA bundle alone
+// first and loads the system pool only when that fails.
+func TestBundleFirst(t *testing.T) {
+	// Not parallel: it replaces systemCertPool.
+	root := newTestCA(t, "test root", nil)
+	intermediate := newTestCA(t, "test intermediate", root)
+	systemRoot := newTestCA(t, "system root", nil)
+	otherRoot := newTestCA(t, "unrelated root", nil)
+
+	var loads atomic.Int32
+	system := x509.NewCertPool()
+	system.AddCert(systemRoot.cert)
+	orig := systemCertPool
+	systemCertPool = func() (*x509.CertPool, error) {
+		loads.Add(1)
+		return system.Clone(), nil
+	}
+	t.Cleanup(func() { systemCertPool = orig })
+
+	tests := []struct {
+		name      string
+		server    *testCA
+		bundle    *testCA
+		host      string // of the endpoint, default 127.0.0.1
+		wantErr   string
+		wantLoads int32
+	}{
+		{name: "the bundle alone trusts the server: the system pool is never loaded", server: root, bundle: root},
+		{name: "a chain through an intermediate", server: intermediate, bundle: root},
+		{name: "the system pool trusts it: loaded once for all connections", server: systemRoot, bundle: otherRoot, wantLoads: 1},
+		{name: "nobody trusts it", server: otherRoot, bundle: root, wantLoads: 1, wantErr: "tls: failed to verify certificate: x509: certificate signed by unknown authority"},
+		{name: "the host name is checked", server: root, bundle: root, host: "localhost", wantLoads: 1, wantErr: "x509: certificate is not valid for any names, but wanted to match localhost"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			loads.Store(0)
+			srv, hits := newTLSTestServer(t, tt.server.serverCert(t))
+			endpoint, err := url.Parse(srv.URL + "/api/")
+			require.NoError(t, err)
+			if tt.host != "" {
+				endpoint.Host = tt.host + ":" + endpoint.Port()
+			}
+			hc, err := NewHTTPClient(TransportOptions{CABundle: writeCertPEM(t, tt.bundle.cert), Endpoint: endpoint})
+			require.NoError(t, err)
+			c := newTestClient(t, endpoint.String())
+			c.HTTPClient = hc
+			for range 2 { // two connections, one handshake each
+				err = describe(t.Context(), c)
+				hc.CloseIdleConnections()
+				if tt.wantErr != "" {
+					require.Error(t, err)
+					assert.Contains(t, err.Error(), tt.wantErr)
+					assert.False(t, IsRetryable(err), "a certificate failure is not retried")
+				} else {
+					require.NoError(t, err)
+				}
+			}
+			assert.Equal(t, tt.wantLoads, loads.Load(), "system pool loads")
+			if tt.wantErr != "" {
+				assert.Zero(t, hits.Load(), "no request reaches an untrusted server")
+			} else {
+				assert.EqualValues(t, 2, hits.Load())
+			}
+		})
+	}
+
+	t.Run("with a proxy, or without the endpoint, the pools are merged up front", func(t *testing.T) {
+		loads.Store(0)
+		srv, _ := newTLSTestServer(t, systemRoot.serverCert(t))
+		hc, err := NewHTTPClient(TransportOptions{CABundle: writeCertPEM(t, root.cert)})
+		require.NoError(t, err)
+		assert.EqualValues(t, 1, loads.Load())
+		c := newTestClient(t, srv.URL)
+		c.HTTPClient = hc
+		require.NoError(t, describe(t.Context(), c))
+	})
+}
+
+func TestUsesProxy(t *testing.T) {
+	t.Parallel()
+	endpoint, err := url.Parse("https://jp-east-1.computing.api.nifcloud.com/api/")
+	require.NoError(t, err)
+	proxyURL, err := url.Parse("http://proxy.example:3128")
+	require.NoError(t, err)
+	assert.True(t, usesProxy(endpoint, http.ProxyURL(proxyURL)))
+	assert.False(t, usesProxy(endpoint, func(*http.Request) (*url.URL, error) { return nil, nil }))
+	assert.True(t, usesProxy(endpoint, func(*http.Request) (*url.URL, error) { return nil, assert.AnError }),
+		"when in doubt, the merged pool is the safe choice")
 }
