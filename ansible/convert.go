@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -163,14 +164,16 @@ func pyFloatText(s string) (string, bool) {
 	case "inf", "infinity", "nan":
 		return s, true
 	}
-	if !pyFloatSyntax.MatchString(body) {
+	if !pyFloatSyntax().MatchString(body) {
 		return "", false
 	}
 	return strings.ReplaceAll(s, "_", ""), true
 }
 
 // pyFloatSyntax is Python's float literal syntax without the sign.
-var pyFloatSyntax = regexp.MustCompile(`^(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)(?:[eE][+-]?[0-9](?:_?[0-9])*)?$`)
+var pyFloatSyntax = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)(?:[eE][+-]?[0-9](?:_?[0-9])*)?$`)
+})
 
 // booleanSpellings lists the values Python's boolean() accepts, in the
 // order Python 3.11 prints them with PYTHONHASHSEED=0 (without a fixed
@@ -291,7 +294,7 @@ func parseKeyValues(s string) (any, error) {
 
 // varPattern is the variable reference Python's posixpath.expandvars
 // recognises.
-var varPattern = regexp.MustCompile(`\$([A-Za-z0-9_]+|\{[^}]*\})`)
+var varPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$([A-Za-z0-9_]+|\{[^}]*\})`) })
 
 // expandVars replaces $NAME and ${NAME} with the value of the environment
 // variable NAME, leaving references to unset variables as they are, as
@@ -302,7 +305,7 @@ func expandVars(path string, getenv func(string) (string, bool)) string {
 	}
 	var b strings.Builder
 	last := 0
-	for _, m := range varPattern.FindAllStringSubmatchIndex(path, -1) {
+	for _, m := range varPattern().FindAllStringSubmatchIndex(path, -1) {
 		name := path[m[2]:m[3]]
 		if strings.HasPrefix(name, "{") {
 			name = name[1 : len(name)-1]

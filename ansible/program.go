@@ -88,7 +88,7 @@ func (r *runner) main(args []string, getenv func(string) (string, bool)) (code i
 	if len(args) != 2 {
 		return r.emit(Result{Failed: true, Msg: fmt.Sprintf("usage: %s %s", r.name, usageHint)}, "")
 	}
-	spec, err := r.prog.Spec.compile()
+	spec, err := r.prog.Spec.compile(false)
 	if err != nil {
 		return r.emit(Result{Failed: true, Msg: fmt.Sprintf("internal error in module %s: %v", r.name, err)}, "")
 	}

@@ -279,7 +279,7 @@ func (p *literalParser) number() (json.Number, error) {
 		}
 		return json.Number(i.String()), nil
 	}
-	if !pyFloatSyntax.MatchString(lower) {
+	if !pyFloatSyntax().MatchString(lower) {
 		return "", p.errorf("invalid number %q", text)
 	}
 	f, err := strconv.ParseFloat(strings.ReplaceAll(lower, "_", ""), 64)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Type is the type of an option, named as in an AnsibleModule argument_spec.
@@ -118,8 +119,11 @@ type Spec struct {
 }
 
 // passwordName matches option names that look like passwords, as
-// AnsibleModule's PASSWORD_MATCH does.
-var passwordName = regexp.MustCompile(`(?i)^(?:.+[-_\s])?pass(?:[-_\s]?(?:word|phrase|wrd|wd)?)(?:[-_\s].+)?$`)
+// AnsibleModule's PASSWORD_MATCH does. It is compiled on first use: a module
+// run does not need it.
+var passwordName = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^(?:.+[-_\s])?pass(?:[-_\s]?(?:word|phrase|wrd|wd)?)(?:[-_\s].+)?$`)
+})
 
 // Validate reports the programming errors in a spec, all of them joined:
 // empty, repeated or reserved names, unknown types, elements on a non-list,
@@ -129,9 +133,10 @@ var passwordName = regexp.MustCompile(`(?i)^(?:.+[-_\s])?pass(?:[-_\s]?(?:word|p
 // and an option whose name (or alias) looks like a password
 // (AnsibleModule's PASSWORD_MATCH) without NoLog or NotSecret. AnsibleModule
 // only warns about the last one at run time; here it is an error, so that a
-// secret cannot reach the output by an oversight.
+// secret cannot reach the output by an oversight. Main makes every check but
+// that last one, a lint for the module's tests, on each run.
 func (s *Spec) Validate() error {
-	_, err := s.compile()
+	_, err := s.compile(true)
 	return err
 }
 
@@ -151,7 +156,9 @@ type compiledOption struct {
 	choices    []any // plain values, converted to the option's (or elements') type
 }
 
-func (s *Spec) compile() (*compiled, error) {
+// compile validates the spec and prepares it for validating options; with
+// lint it also checks for password-like names without NoLog.
+func (s *Spec) compile(lint bool) (*compiled, error) {
 	c := &compiled{spec: s, byName: map[string]*compiledOption{}, aliasSet: map[string]bool{}}
 	var errs []error
 	bad := func(format string, args ...any) {
@@ -189,8 +196,11 @@ func (s *Spec) compile() (*compiled, error) {
 		errs = append(errs, co.compile()...)
 	}
 	for _, o := range c.options {
+		if !lint {
+			break
+		}
 		for _, n := range append([]string{o.Name}, o.Aliases...) {
-			if passwordName.MatchString(n) && !o.NoLog && !o.NotSecret {
+			if passwordName().MatchString(n) && !o.NoLog && !o.NotSecret {
 				bad("option %q: name %q looks like a password; set NoLog (or NotSecret if it holds no secret)", o.Name, n)
 			}
 		}

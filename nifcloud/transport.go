@@ -72,10 +72,12 @@ func NewHTTPClient(o TransportOptions) (*http.Client, error) {
 
 	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
 	transport := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           dialer.DialContext,
-		TLSClientConfig:       tlsConfig,
-		ForceAttemptHTTP2:     true,
+		Proxy:           http.ProxyFromEnvironment,
+		DialContext:     dialer.DialContext,
+		TLSClientConfig: tlsConfig,
+		// HTTP/1.1 with keep-alive: a run makes one to a few calls in a
+		// row, and setting up HTTP/2 costs more than it saves.
+		ForceAttemptHTTP2:     false,
 		MaxIdleConns:          10,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,

@@ -108,7 +108,7 @@ func noopWallTarget(noop runSet, ok bool) targetResult {
 	t.Verdict = miss
 	t.Miss = fmt.Sprintf("%.2f× instead of at most %.1f×: %.1f ms a run too slow (%.0f%% over).", ratio, maxNoopRatio, mw.Median-maxNoopRatio*fw.Median, (ratio/maxNoopRatio-1)*100)
 	sw := summarize(millis(walls(noop.FloorSystem)))
-	if sw.N > 0 && sw.Median > fw.Median {
+	if sw.N > 0 && sw.Median > fw.Median && mw.Median >= sw.Median {
 		t.Miss += fmt.Sprintf(" Loading the system CA pool costs %.1f ms (the floor with system roots against the floor): the module loads it because ca_bundle adds to the system pool, the floor does not. "+
 			"Against a floor that trusts the same, the module is %.2f×. "+
 			"What it would take: verify the server against ca_bundle alone first and load the system pool only when that fails (the same trust decision); "+
@@ -116,8 +116,9 @@ func noopWallTarget(noop runSet, ok bool) targetResult {
 			"The rest is the module's own start-up and work.", sw.Median-fw.Median, ratioOf(mw.Median, sw.Median))
 		return t
 	}
-	t.Miss += " What the module adds to one round trip is its start-up (a larger binary to load and initialise), argument validation, " +
-		"building the HTTP client and the JSON result; profile a no-op run with a profiling build of main.go and cut the largest of these."
+	t.Miss += " What the module adds to one round trip is its start-up (a larger binary to load and initialise), reading and validating " +
+		"the arguments, building the HTTP client and writing the JSON result, each a fraction of a millisecond; " +
+		"getting under the target means cutting several of these (a smaller binary, a cheaper args decoder, one JSON encoding of the result instead of two)."
 	return t
 }
 

@@ -125,6 +125,18 @@ func TestEvaluateTargets(t *testing.T) {
 	noSystem.PerRun[0].FloorSystem = nil
 	tr := noopWallTarget(noSystem.PerRun[0], true)
 	assert.Contains(t, tr.Miss, "What the module adds to one round trip is its start-up")
+
+	// A module that no longer pays for the system pool is not told to.
+	fastModule := sampleReport(false)
+	fastModule.PerRun[0].Module = fastModule.PerRun[0].Floor[:0:0]
+	for _, r := range sampleReport(false).PerRun[0].Floor {
+		r.Wall = r.Wall * 13 / 10
+		fastModule.PerRun[0].Module = append(fastModule.PerRun[0].Module, r)
+	}
+	tr = noopWallTarget(fastModule.PerRun[0], true)
+	assert.Equal(t, miss, tr.Verdict)
+	assert.NotContains(t, tr.Miss, "system CA pool")
+	assert.Contains(t, tr.Miss, "What the module adds to one round trip is its start-up")
 	assert.True(t, strings.HasPrefix(bad[1].Miss, "5.5 MB over."), bad[1].Miss)
 	assert.Equal(t, "2", bad[2].Measured)
 	assert.Contains(t, bad[3].Miss, "30.0 ms over. The run reads a 4.2 MB reply (decoding it alone takes 6.9 ms in the Go benchmark)")
