@@ -146,7 +146,11 @@ func (rt runtime) run(m *ansible.Module) ansible.Result {
 		client.OnAttempt = func(a nifcloud.Attempt) { calls = append(calls, attemptInfo(a)) }
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), apiBudget+o.waitFor)
+	budget := apiBudget
+	if o.wait {
+		budget += o.waitFor
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), budget)
 	defer cancel()
 	rec := &membership.Reconciler{Client: client, CheckMode: m.Internal.CheckMode, Now: rt.now, Sleep: rt.sleep}
 	var res ansible.Result

@@ -32,7 +32,7 @@ type emulator struct {
 // startEmulator listens on 127.0.0.1 (a free port) and writes the CA
 // bundle into dir. The first reset must come before the first request.
 func startEmulator(dir string) (*emulator, error) {
-	cert, caPEM, err := newCertificate(time.Now())
+	cert, caPEM, err := nifcloudtest.SelfSignedCertificate("nifcloud-bench", time.Now())
 	if err != nil {
 		return nil, fmt.Errorf("emulator certificate: %w", err)
 	}

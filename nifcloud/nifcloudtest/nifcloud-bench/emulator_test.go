@@ -55,20 +55,3 @@ func TestEmulator(t *testing.T) {
 
 	require.NoError(t, emu.close())
 }
-
-func TestNewCertificate(t *testing.T) {
-	t.Parallel()
-	now := time.Now()
-	cert, pem, err := newCertificate(now)
-	require.NoError(t, err)
-	pool := x509.NewCertPool()
-	require.True(t, pool.AppendCertsFromPEM(pem))
-	leaf, err := x509.ParseCertificate(cert.Certificate[0])
-	require.NoError(t, err)
-	for _, host := range []string{"127.0.0.1", "::1", "localhost"} {
-		_, err := leaf.Verify(x509.VerifyOptions{Roots: pool, DNSName: host, CurrentTime: now})
-		assert.NoError(t, err, host)
-	}
-	_, err = leaf.Verify(x509.VerifyOptions{Roots: pool, DNSName: "example.com", CurrentTime: now})
-	assert.Error(t, err)
-}

@@ -195,7 +195,7 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 // listenTLS wraps *ln in TLS with a fresh self-signed certificate, written
 // as PEM to caOut or to a new temporary file (removed by cleanup).
 func listenTLS(ln *net.Listener, caOut string) (path string, cleanup func(), err error) {
-	cert, caPEM, err := selfSigned(time.Now())
+	cert, caPEM, err := nifcloudtest.SelfSignedCertificate("nifcloud-emulator", time.Now())
 	if err != nil {
 		return "", nil, err
 	}

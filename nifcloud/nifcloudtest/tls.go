@@ -1,4 +1,4 @@
-package main
+package nifcloudtest
 
 import (
 	"crypto/ecdsa"
@@ -14,10 +14,11 @@ import (
 	"time"
 )
 
-// newCertificate returns a fresh self-signed ECDSA P-256 certificate for
-// 127.0.0.1, ::1 and localhost, valid from an hour before now for a day,
-// and its PEM encoding, which clients use as their CA bundle.
-func newCertificate(now time.Time) (tls.Certificate, []byte, error) {
+// SelfSignedCertificate returns a fresh self-signed ECDSA P-256 certificate
+// named name, for 127.0.0.1, ::1 and localhost, valid from an hour before
+// now for 30 days, to serve the emulator over HTTPS on loopback, and its PEM
+// encoding, which clients use as their CA bundle.
+func SelfSignedCertificate(name string, now time.Time) (tls.Certificate, []byte, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return tls.Certificate{}, nil, fmt.Errorf("generate key: %w", err)
@@ -28,9 +29,9 @@ func newCertificate(now time.Time) (tls.Certificate, []byte, error) {
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: "nifcloud-bench", Organization: []string{"nifcloud-bench"}},
+		Subject:               pkix.Name{CommonName: name, Organization: []string{name}},
 		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(24 * time.Hour),
+		NotAfter:              now.Add(30 * 24 * time.Hour),
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,
@@ -42,11 +43,11 @@ func newCertificate(now time.Time) (tls.Certificate, []byte, error) {
 	if err != nil {
 		return tls.Certificate{}, nil, fmt.Errorf("create certificate: %w", err)
 	}
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 	keyDER, err := x509.MarshalECPrivateKey(key)
 	if err != nil {
 		return tls.Certificate{}, nil, fmt.Errorf("marshal key: %w", err)
 	}
-	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})
 	cert, err := tls.X509KeyPair(certPEM, keyPEM)
 	if err != nil {
