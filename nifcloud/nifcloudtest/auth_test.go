@@ -34,7 +34,7 @@ func TestVectorsThroughHandler(t *testing.T) {
 		}
 		t.Run(v.Name, func(t *testing.T) {
 			opts := vectorOptions(v.Secret)
-			c := &clock{now: mustTime(v.Params["Timestamp"])}
+			c := nifcloudtest.NewClock(mustTime(v.Params["Timestamp"]))
 			opts.Now = c.Now
 			e := newEnv(t, opts)
 			build := func(signature string) *http.Request {

@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -27,32 +26,15 @@ var testCred = nifcloudtest.Credential{
 // t0 is the start of every test clock.
 var t0 = time.Date(2024, 6, 13, 6, 0, 0, 0, time.UTC)
 
-// clock is an injectable clock, safe for concurrent use.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: t0} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// newClock returns a test clock set to t0.
+func newClock() *nifcloudtest.Clock { return nifcloudtest.NewClock(t0) }
 
 // env is an emulator behind a real loopback HTTP server.
 type env struct {
 	t     *testing.T
 	srv   *nifcloudtest.Server
 	ts    *httptest.Server
-	clock *clock
+	clock *nifcloudtest.Clock
 }
 
 // newEnv starts an emulator with opts, filling in the test credential, a
