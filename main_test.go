@@ -511,6 +511,8 @@ func TestBadInputMakesNoCall(t *testing.T) {
 			msg: "purge_instance_ids=true is only valid with state=present, got state=absent"},
 		{name: "unknown option", args: map[string]any{"instance_ids": "web001", "purge": true},
 			msg: "Unsupported parameters for (nifcloud_lb) module: purge. Supported parameters include: access_key, ca_bundle, endpoint, instance_ids, instance_port, loadbalancer_name, loadbalancer_port, purge_instance_ids, region, secret_access_key, state, validate_certs, wait, wait_timeout (access_key_id, instance_id, instances, load_balancer_name, load_balancer_port, name, secret_key)."},
+		{name: "empty access key", args: map[string]any{"access_key": "", "instance_ids": "web001"},
+			msg: "access_key and secret_access_key must not be empty"},
 		{name: "missing CA bundle", args: map[string]any{"instance_ids": "web001", "ca_bundle": "/nonexistent/ca.pem"},
 			msg: "value of ca_bundle cannot be used: transport: "},
 	}
