@@ -27,20 +27,31 @@ func instanceIDs(v url.Values, required bool) ([]string, *apiError) {
 	return ids, nil
 }
 
+// instancesOnPort reads the port definition (LoadBalancerName,
+// LoadBalancerPort, InstancePort) and the Instances list of a call, and
+// looks the port definition up. It returns the load balancer name as given.
+func (s *Server) instancesOnPort(v url.Values, required bool) (string, *portState, []string, *apiError) {
+	name, key, apiErr := target(v)
+	if apiErr != nil {
+		return "", nil, nil, apiErr
+	}
+	ids, apiErr := instanceIDs(v, required)
+	if apiErr != nil {
+		return "", nil, nil, apiErr
+	}
+	_, p, apiErr := s.lookupPort(name, key)
+	if apiErr != nil {
+		return "", nil, nil, apiErr
+	}
+	return name, p, ids, nil
+}
+
 // registerInstances implements RegisterInstancesWithLoadBalancer. The call
 // is checked as a whole first; the first offending server in request order
 // is named and nothing is registered. The reply lists the servers this call
 // registered.
 func (s *Server) registerInstances(v url.Values, now time.Time) (any, *apiError) {
-	name, key, apiErr := target(v)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	ids, apiErr := instanceIDs(v, true)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	_, p, apiErr := s.lookupPort(name, key)
+	_, p, ids, apiErr := s.instancesOnPort(v, true)
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -63,15 +74,7 @@ func (s *Server) registerInstances(v url.Values, now time.Time) (any, *apiError)
 // deregisterInstances implements DeregisterInstancesFromLoadBalancer, all
 // or nothing like registerInstances. The reply lists the removed servers.
 func (s *Server) deregisterInstances(v url.Values, _ time.Time) (any, *apiError) {
-	name, key, apiErr := target(v)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	ids, apiErr := instanceIDs(v, true)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	_, p, apiErr := s.lookupPort(name, key)
+	name, p, ids, apiErr := s.instancesOnPort(v, true)
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -95,15 +98,7 @@ func (s *Server) deregisterInstances(v url.Values, _ time.Time) (any, *apiError)
 // (Client.InvalidParameterNotFound.Instance, "does not register"); the live
 // behaviour is unknown (reference §9).
 func (s *Server) describeInstanceHealth(v url.Values, now time.Time) (any, *apiError) {
-	name, key, apiErr := target(v)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	ids, apiErr := instanceIDs(v, false)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	_, p, apiErr := s.lookupPort(name, key)
+	name, p, ids, apiErr := s.instancesOnPort(v, false)
 	if apiErr != nil {
 		return nil, apiErr
 	}
