@@ -24,11 +24,11 @@ var (
 
 // env is one test's emulator, client and reconciler.
 type env struct {
-	emu   *nifcloudtest.Server
-	clk   *nifcloudtest.Clock
-	rec   *Reconciler
-	url   string
-	hooks func(w http.ResponseWriter, r *http.Request) // runs after each API reply, when set
+	emu  *nifcloudtest.Server
+	clk  *nifcloudtest.Clock
+	rec  *Reconciler
+	url  string
+	hook func() // runs after each API reply, when set
 }
 
 // seed returns the usual test state: weblb01 with 80->8080 (web001, web002)
@@ -61,8 +61,8 @@ func newEnv(t *testing.T, opts nifcloudtest.Options) *env {
 	e.emu = emu
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		emu.ServeHTTP(w, r)
-		if e.hooks != nil {
-			e.hooks(w, r)
+		if e.hook != nil {
+			e.hook()
 		}
 	}))
 	t.Cleanup(ts.Close)
@@ -103,6 +103,21 @@ func (e *env) competitor(t *testing.T, action string, params url.Values) {
 	rec := httptest.NewRecorder()
 	e.emu.ServeHTTP(rec, req)
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+}
+
+// competeAfter makes the competing client call action with params, once,
+// right after the emulator first answers after (an action) to the client
+// under test: the other client acts between this run's read and write.
+func (e *env) competeAfter(t *testing.T, after, action string, params url.Values) {
+	t.Helper()
+	done := false
+	e.hook = func() {
+		log := e.emu.Requests()
+		if last := log[len(log)-1]; !done && last.Action == after && last.AccessKeyID == testCred.AccessKeyID {
+			done = true
+			e.competitor(t, action, params)
+		}
+	}
 }
 
 func instancesParams(lb string, lbPort, instPort string, ids ...string) url.Values {
@@ -286,13 +301,7 @@ func TestAbsentEverywhere(t *testing.T) {
 	})
 	t.Run("a server removed by someone else in between is skipped", func(t *testing.T) {
 		e := newEnv(t, seed())
-		done := false
-		e.hooks = func(_ http.ResponseWriter, r *http.Request) {
-			if !done {
-				done = true
-				e.competitor(t, deregister, instancesParams("weblb01", "443", "8443", "web001"))
-			}
-		}
+		e.competeAfter(t, describe, deregister, instancesParams("weblb01", "443", "8443", "web001"))
 		got, err := e.rec.AbsentEverywhere(t.Context(), []string{"web001"})
 		require.NoError(t, err)
 		require.Len(t, got, 1, "only the port definition this run changed is reported")
@@ -304,13 +313,7 @@ func TestAbsentEverywhere(t *testing.T) {
 func TestRacesConverge(t *testing.T) {
 	t.Run("a server registered by someone else between read and write", func(t *testing.T) {
 		e := newEnv(t, seed())
-		done := false
-		e.hooks = func(_ http.ResponseWriter, r *http.Request) {
-			if !done {
-				done = true
-				e.competitor(t, register, instancesParams("weblb01", "80", "8080", "web003"))
-			}
-		}
+		e.competeAfter(t, describe, register, instancesParams("weblb01", "80", "8080", "web003"))
 		got, err := e.rec.Present(t.Context(), web80, []string{"web003", "web004"}, false)
 		require.NoError(t, err)
 		assert.Equal(t, []string{"web004"}, got.Registered, "web003 was registered by the other client")
@@ -320,13 +323,7 @@ func TestRacesConverge(t *testing.T) {
 	})
 	t.Run("a server deregistered by someone else between read and write", func(t *testing.T) {
 		e := newEnv(t, seed())
-		done := false
-		e.hooks = func(_ http.ResponseWriter, r *http.Request) {
-			if !done {
-				done = true
-				e.competitor(t, deregister, instancesParams("weblb01", "80", "8080", "web001"))
-			}
-		}
+		e.competeAfter(t, describe, deregister, instancesParams("weblb01", "80", "8080", "web001"))
 		got, err := e.rec.Absent(t.Context(), web80, []string{"web001", "web002"})
 		require.NoError(t, err)
 		assert.Equal(t, []string{"web002"}, got.Deregistered)
@@ -335,13 +332,7 @@ func TestRacesConverge(t *testing.T) {
 	})
 	t.Run("a purge swap whose member left in between keeps what it registered", func(t *testing.T) {
 		e := newEnv(t, seed())
-		done := false
-		e.hooks = func(_ http.ResponseWriter, r *http.Request) {
-			if log := e.emu.Requests(); !done && log[len(log)-1].Action == register {
-				done = true
-				e.competitor(t, deregister, instancesParams("weblb01", "80", "8080", "web001"))
-			}
-		}
+		e.competeAfter(t, register, deregister, instancesParams("weblb01", "80", "8080", "web001"))
 		got, err := e.rec.Present(t.Context(), web80, []string{"web003"}, true)
 		require.NoError(t, err)
 		assert.Equal(t, []string{"web003"}, got.Registered)

@@ -71,11 +71,7 @@ func TestConfigureHealthCheck(t *testing.T) {
 			before := e.srv.State()
 			got := e.call("ConfigureHealthCheck", tt.params)
 			if tt.fail != nil {
-				assert.Equal(t, tt.fail.code, got.Code)
-				if tt.fail.message != "" {
-					assert.Equal(t, tt.fail.message, got.Message)
-				}
-				assert.Equal(t, before, e.srv.State(), "a failed call changes nothing")
+				tt.fail.check(t, e, before, got)
 				return
 			}
 			require.Equal(t, http.StatusOK, got.Status, "%s", got.Body)
@@ -150,11 +146,7 @@ func TestSetFilter(t *testing.T) {
 			before := e.srv.State()
 			got := e.call("SetFilterForLoadBalancer", tt.params)
 			if tt.fail != nil {
-				assert.Equal(t, tt.fail.code, got.Code)
-				if tt.fail.message != "" {
-					assert.Equal(t, tt.fail.message, got.Message)
-				}
-				assert.Equal(t, before, e.srv.State(), "a failed call changes nothing")
+				tt.fail.check(t, e, before, got)
 				return
 			}
 			require.Equal(t, http.StatusOK, got.Status, "%s", got.Body)

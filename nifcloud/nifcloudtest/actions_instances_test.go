@@ -17,6 +17,18 @@ type failure struct {
 	message string // exact message; empty means do not check
 }
 
+// check asserts that got is the refusal f describes, sent with the default
+// error status, and that the call changed nothing since before.
+func (f *failure) check(t *testing.T, e *env, before nifcloudtest.State, got reply) {
+	t.Helper()
+	assert.Equal(t, http.StatusInternalServerError, got.Status)
+	assert.Equal(t, f.code, got.Code)
+	if f.message != "" {
+		assert.Equal(t, f.message, got.Message)
+	}
+	assert.Equal(t, before, e.srv.State(), "a failed call changes nothing")
+}
+
 func TestRegisterInstances(t *testing.T) {
 	const action = "RegisterInstancesWithLoadBalancer"
 	port80 := target("weblb01", 80, 8080)
@@ -79,12 +91,7 @@ func TestRegisterInstances(t *testing.T) {
 			before := e.srv.State()
 			got := e.call(action, tt.params)
 			if tt.fail != nil {
-				assert.Equal(t, http.StatusInternalServerError, got.Status)
-				assert.Equal(t, tt.fail.code, got.Code)
-				if tt.fail.message != "" {
-					assert.Equal(t, tt.fail.message, got.Message)
-				}
-				assert.Equal(t, before, e.srv.State(), "a failed call changes nothing")
+				tt.fail.check(t, e, before, got)
 				return
 			}
 			require.Equal(t, http.StatusOK, got.Status, "%s", got.Body)
@@ -135,11 +142,7 @@ func TestDeregisterInstances(t *testing.T) {
 			before := e.srv.State()
 			got := e.call(action, tt.params)
 			if tt.fail != nil {
-				assert.Equal(t, tt.fail.code, got.Code)
-				if tt.fail.message != "" {
-					assert.Equal(t, tt.fail.message, got.Message)
-				}
-				assert.Equal(t, before, e.srv.State(), "a failed call changes nothing")
+				tt.fail.check(t, e, before, got)
 				return
 			}
 			require.Equal(t, http.StatusOK, got.Status, "%s", got.Body)

@@ -87,12 +87,7 @@ func TestCreateLoadBalancer(t *testing.T) {
 			before := e.srv.State()
 			got := e.call("CreateLoadBalancer", tt.params)
 			if tt.fail != nil {
-				assert.Equal(t, http.StatusInternalServerError, got.Status)
-				assert.Equal(t, tt.fail.code, got.Code)
-				if tt.fail.message != "" {
-					assert.Equal(t, tt.fail.message, got.Message)
-				}
-				assert.Equal(t, before, e.srv.State(), "a failed call changes nothing")
+				tt.fail.check(t, e, before, got)
 				return
 			}
 			require.Equal(t, http.StatusOK, got.Status, "%s", got.Body)
@@ -206,11 +201,7 @@ func TestRegisterPort(t *testing.T) {
 			before := e.srv.State()
 			got := e.call("RegisterPortWithLoadBalancer", with(weblb01, tt.kv...))
 			if tt.fail != nil {
-				assert.Equal(t, tt.fail.code, got.Code)
-				if tt.fail.message != "" {
-					assert.Equal(t, tt.fail.message, got.Message)
-				}
-				assert.Equal(t, before, e.srv.State(), "a failed call changes nothing")
+				tt.fail.check(t, e, before, got)
 				return
 			}
 			require.Equal(t, http.StatusOK, got.Status, "%s", got.Body)
