@@ -2,7 +2,7 @@
 #
 #   make build   static binary for this machine at library/nifcloud_lb
 #   make test    every test, the real ansible-playbook tests included
-#   make lint    gofmt, go vet, staticcheck
+#   make lint    gofmt, go vet, staticcheck, go mod tidy is a no-op
 #   make demo    a rolling-deploy walk-through against the local emulator
 #   make bench   benchmarks, written to BENCHMARKS.md
 #   make dist    binaries for Linux and macOS (amd64, arm64) with checksums
@@ -47,6 +47,7 @@ lint:
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
+	@$(GO) mod tidy -diff >/dev/null || { echo "go mod tidy would change go.mod or go.sum: run go mod tidy"; exit 1; }
 
 demo: build
 	./playbooks/demo/demo.sh

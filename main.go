@@ -56,14 +56,9 @@ func program(rt runtime) ansible.Program {
 	}
 }
 
-var (
-	// loadBalancerName is 1-15 letters and digits, optionally prefixed by
-	// the NIFCLOUD ID that shares the load balancer.
-	loadBalancerName = regexp.MustCompile(`^([A-Za-z]{3}[0-9]{5}\.)?[A-Za-z0-9]{1,15}$`)
-	// serverName is a server name without blanks, optionally prefixed by
-	// the NIFCLOUD ID that owns the server.
-	serverName = regexp.MustCompile(`^\S+$`)
-)
+// loadBalancerName is 1-15 letters and digits, optionally prefixed by the
+// NIFCLOUD ID that shares the load balancer.
+var loadBalancerName = regexp.MustCompile(`^([A-Za-z]{3}[0-9]{5}\.)?[A-Za-z0-9]{1,15}$`)
 
 // argumentSpec is the module's options; library/nifcloud_lb.yml documents
 // the same options (a test keeps the two equal).
@@ -84,7 +79,7 @@ func argumentSpec() ansible.Spec {
 			{Name: "loadbalancer_port", Type: ansible.TypeInt, Aliases: []string{"load_balancer_port"}, Checks: port},
 			{Name: "instance_port", Type: ansible.TypeInt, Checks: port},
 			{Name: "instance_ids", Type: ansible.TypeList, Elements: ansible.TypeStr, Required: true, Aliases: []string{"instance_id", "instances"},
-				Checks: []ansible.Check{ansible.NonEmptyElements(), ansible.MatchRegexp(serverName, "server names without blanks")}},
+				Checks: []ansible.Check{ansible.NonEmpty(), ansible.NonEmptyElements(), serverNames()}},
 			{Name: "state", Default: "present", Choices: []any{"present", "absent"}},
 			{Name: "purge_instance_ids", Type: ansible.TypeBool, Default: false},
 			{Name: "wait", Type: ansible.TypeBool, Default: false},
@@ -98,6 +93,7 @@ func argumentSpec() ansible.Spec {
 			{Name: "state", Value: "present", Requires: []string{"loadbalancer_name", "loadbalancer_port", "instance_port"}},
 		},
 		SupportsCheckMode: true,
+		NullMeansAbsent:   true,
 	}
 }
 
@@ -141,6 +137,7 @@ func (rt runtime) run(m *ansible.Module) ansible.Result {
 	if err != nil {
 		return ansible.Failf("%v", err)
 	}
+	client.OnSecret = m.AddNoLogValue
 	var calls []map[string]any
 	if m.Internal.Verbosity >= 3 || m.Internal.Debug {
 		client.OnAttempt = func(a nifcloud.Attempt) { calls = append(calls, attemptInfo(a)) }
@@ -152,12 +149,12 @@ func (rt runtime) run(m *ansible.Module) ansible.Result {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), budget)
 	defer cancel()
-	rec := &membership.Reconciler{Client: client, CheckMode: m.Internal.CheckMode, Now: rt.now, Sleep: rt.sleep}
+	rec := &membership.Reconciler{CheckMode: m.Internal.CheckMode, Now: rt.now, Sleep: rt.sleep}
 	var res ansible.Result
 	if o.everywhere {
-		res = absentEverywhere(ctx, rec, o)
+		res = absentEverywhere(ctx, rec, client, o)
 	} else {
-		res = onePort(ctx, m, rec, o)
+		res = onePort(ctx, m, rec, membership.Classic{Client: client, Port: o.port}, o)
 	}
 	if calls != nil {
 		res.Data["api_calls"] = calls
@@ -178,7 +175,6 @@ func (rt runtime) client(m *ansible.Module) (*nifcloud.Client, error) {
 	httpClient, err := nifcloud.NewHTTPClient(nifcloud.TransportOptions{
 		CABundle:           p.Str("ca_bundle"),
 		InsecureSkipVerify: !p.Bool("validate_certs"),
-		Endpoint:           endpoint,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("value of ca_bundle cannot be used: %w", err)
@@ -200,15 +196,15 @@ func (rt runtime) client(m *ansible.Module) (*nifcloud.Client, error) {
 }
 
 // onePort reconciles one port definition and waits for health if asked.
-func onePort(ctx context.Context, m *ansible.Module, rec *membership.Reconciler, o options) ansible.Result {
+func onePort(ctx context.Context, m *ansible.Module, rec *membership.Reconciler, l membership.Classic, o options) ansible.Result {
 	var (
 		c   membership.Change
 		err error
 	)
 	if o.present {
-		c, err = rec.Present(ctx, o.port, o.instances, o.purge)
+		c, err = rec.Present(ctx, l, o.instances, o.purge)
 	} else {
-		c, err = rec.Absent(ctx, o.port, o.instances)
+		c, err = rec.Absent(ctx, l, o.instances)
 	}
 	res := ansible.Result{
 		Changed: c.Changed(),
@@ -216,13 +212,16 @@ func onePort(ctx context.Context, m *ansible.Module, rec *membership.Reconciler,
 			"loadbalancer_name": o.port.LoadBalancerName,
 			"loadbalancer_port": o.port.LoadBalancerPort,
 			"instance_port":     o.port.InstancePort,
-			"instances":         orEmpty(c.After),
+			"instances":         c.After,
 			"registered":        orEmpty(c.Registered),
 			"deregistered":      orEmpty(c.Deregistered),
 		},
 	}
 	if err != nil {
-		return failure(res, err)
+		// The members as last read, or null when no read succeeded:
+		// never an empty list that would claim "no members".
+		res.Data["instances"] = c.Members
+		return failure(res, err, o.instances)
 	}
 	if c.Missing != "" {
 		m.Warn(c.Missing + "; there is nothing to deregister")
@@ -235,18 +234,18 @@ func onePort(ctx context.Context, m *ansible.Module, rec *membership.Reconciler,
 		res.Data["instance_health"] = []map[string]any{}
 		return res
 	}
-	health, err := rec.WaitInService(ctx, o.port, c.Registered, membership.PollInterval(c.HealthCheckInterval), o.waitFor)
+	health, err := rec.WaitInService(ctx, l, c.Registered, membership.PollInterval(c.HealthCheckInterval), o.waitFor)
 	res.Data["instance_health"] = healthInfo(health)
 	if err != nil {
-		return failure(res, err)
+		return failure(res, err, o.instances)
 	}
 	return res
 }
 
 // absentEverywhere removes the servers from every port definition that has
 // them.
-func absentEverywhere(ctx context.Context, rec *membership.Reconciler, o options) ansible.Result {
-	changes, err := rec.AbsentEverywhere(ctx, o.instances)
+func absentEverywhere(ctx context.Context, rec *membership.Reconciler, client *nifcloud.Client, o options) ansible.Result {
+	changes, err := rec.AbsentEverywhere(ctx, client, o.instances)
 	updated := make([]map[string]any, 0, len(changes))
 	var deregistered []string
 	before, after := map[string]any{}, map[string]any{}
@@ -259,7 +258,7 @@ func absentEverywhere(ctx context.Context, rec *membership.Reconciler, o options
 		})
 		deregistered = append(deregistered, c.Deregistered...)
 		before[c.Port.String()] = c.Before
-		after[c.Port.String()] = c.After
+		after[c.Port.String()] = orEmpty(c.After)
 	}
 	slices.Sort(deregistered)
 	res := ansible.Result{
@@ -269,29 +268,32 @@ func absentEverywhere(ctx context.Context, rec *membership.Reconciler, o options
 			"loadbalancer_name": nil,
 			"loadbalancer_port": nil,
 			"instance_port":     nil,
-			"instances":         []string{},
-			"registered":        []string{},
-			"deregistered":      orEmpty(slices.Compact(deregistered)),
-			"updated":           updated,
+			// Several port definitions: no one list of members.
+			"instances":    nil,
+			"registered":   []string{},
+			"deregistered": orEmpty(slices.Compact(deregistered)),
+			"updated":      updated,
 		},
 	}
 	if err != nil {
-		return failure(res, err)
+		return failure(res, err, o.instances)
 	}
 	return res
 }
 
 // failure turns res into a failed result for err, keeping what the run did
 // before it failed (changed stays true if something changed), and adds the
-// API's error code, message and request id when there are some.
-func failure(res ansible.Result, err error) ansible.Result {
+// API's error code, message and request id when there are some. instances
+// are the servers the task named, for the hints of the message.
+func failure(res ansible.Result, err error, instances []string) ansible.Result {
 	res.Failed = true
-	res.Msg = err.Error()
+	res.Msg = explain(err, instances)
 	var apiErr *nifcloud.APIError
 	if errors.As(err, &apiErr) {
 		res.Data["error_code"] = apiErr.Code
 		res.Data["error_message"] = apiErr.Message
 		res.Data["request_id"] = apiErr.RequestID
+		res.Data["http_status"] = apiErr.StatusCode
 	}
 	return res
 }

@@ -4,13 +4,19 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"log"
+	"net"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -43,7 +49,7 @@ const (
 // and servers web001-web005.
 func testSeed() nifcloudtest.Options {
 	return nifcloudtest.Options{
-		Credentials: []nifcloudtest.Credential{{AccessKeyID: testAccessKey, SecretAccessKey: testSecret}},
+		Credentials: []nifcloudtest.Credential{{AccessKeyID: testAccessKey, SecretAccessKey: testSecret}, otherCred},
 		Instances: []nifcloudtest.Instance{
 			{InstanceID: "web001"}, {InstanceID: "web002"}, {InstanceID: "web003"}, {InstanceID: "web004"}, {InstanceID: "web005"},
 		},
@@ -59,12 +65,18 @@ func testSeed() nifcloudtest.Options {
 	}
 }
 
+// otherCred signs the calls of another client.
+var otherCred = nifcloudtest.Credential{AccessKeyID: "OTHERACCESSKEY000001", SecretAccessKey: "other-secret"}
+
 // harness runs the module in-process against an emulator.
 type harness struct {
 	emu      *nifcloudtest.Server
 	endpoint string
 	clk      *nifcloudtest.Clock
 	env      map[string]string
+	// after, when set, runs after each reply of the emulator, e.g. to let
+	// another client act between two calls of the run.
+	after func(r nifcloudtest.Request)
 }
 
 func newHarness(t *testing.T, opts nifcloudtest.Options) *harness {
@@ -73,11 +85,32 @@ func newHarness(t *testing.T, opts nifcloudtest.Options) *harness {
 	opts.Now = h.clk.Now
 	emu, err := nifcloudtest.New(opts)
 	require.NoError(t, err)
-	ts := httptest.NewServer(emu)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		emu.ServeHTTP(w, r)
+		if log := emu.Requests(); h.after != nil && len(log) > 0 {
+			h.after(log[len(log)-1])
+		}
+	}))
 	t.Cleanup(ts.Close)
 	h.emu, h.endpoint = emu, ts.URL+"/api/"
 	return h
 }
+
+// otherClient makes a signed call straight into the emulator, as another
+// controller would.
+func (h *harness) otherClient(t *testing.T, action string, params url.Values) {
+	t.Helper()
+	params.Set("Action", action)
+	req, err := nifcloudtest.NewSignedRequest(http.MethodPost, h.endpoint, params, otherCred, h.clk.Now())
+	require.NoError(t, err)
+	rec := httptest.NewRecorder()
+	h.emu.ServeHTTP(rec, req)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+}
+
+// jsonNull is an explicit JSON null in args (a nil value removes the
+// option instead).
+var jsonNull = json.RawMessage("null")
 
 // args returns the usual task options merged with extra; a nil value in
 // extra removes an option.
@@ -130,11 +163,14 @@ func noBackoff() aws.RetryerV2 {
 	})
 }
 
-// actions returns the API actions the emulator received, in order.
+// actions returns the API actions the emulator received from the module,
+// in order.
 func (h *harness) actions() []string {
 	out := []string{}
 	for _, r := range h.emu.Requests() {
-		out = append(out, r.Action)
+		if r.AccessKeyID == testAccessKey {
+			out = append(out, r.Action)
+		}
 	}
 	return out
 }
@@ -180,12 +216,6 @@ func TestBehaviour(t *testing.T) {
 			changed: true, calls: []string{describe, register, deregister},
 			instances: []string{"web003"}, registered: []string{"web003"}, deregistered: []string{"web001", "web002"},
 			members80: []string{"web003"},
-		},
-		{
-			name: "purge with an empty list empties the port definition", args: map[string]any{"instance_ids": []string{}, "purge_instance_ids": true},
-			changed: true, calls: []string{describe, deregister},
-			instances: []string{}, registered: []string{}, deregistered: []string{"web001", "web002"},
-			members80: []string{},
 		},
 		{
 			name: "absent removes a single server", args: map[string]any{"instance_ids": "web002", "state": "absent"},
@@ -496,7 +526,31 @@ func TestBadInputMakesNoCall(t *testing.T) {
 		{name: "empty server name", args: map[string]any{"instance_ids": []string{"web001", ""}},
 			msg: "value of instance_ids must not contain empty elements"},
 		{name: "server name with a blank", args: map[string]any{"instance_ids": "web001, web002"},
-			msg: "value of instance_ids must be server names without blanks, got:  web002"},
+			msg: `value of instance_ids must be server names without blanks, control or format characters, got: " web002" (U+0020 at character 1)`},
+		{name: "null servers with purge", args: map[string]any{"instance_ids": jsonNull, "purge_instance_ids": true},
+			msg: "missing required arguments: instance_ids"},
+		{name: "null servers under an alias with purge", args: map[string]any{"instance_id": jsonNull, "purge_instance_ids": true},
+			msg: "missing required arguments: instance_ids"},
+		{name: "an empty list of servers with purge", args: map[string]any{"instance_ids": []string{}, "purge_instance_ids": true},
+			msg: "value of instance_ids must not be empty"},
+		{name: "an empty string of servers", args: map[string]any{"instance_ids": "", "purge_instance_ids": true},
+			msg: "value of instance_ids must not contain empty elements"},
+		{name: "no-break space", args: map[string]any{"instance_ids": "web\u00a0001"},
+			msg: `got: "web\u00a0001" (U+00A0 at character 4)`},
+		{name: "ideographic space", args: map[string]any{"instance_ids": []string{"web001\u3000"}},
+			msg: `got: "web001\u3000" (U+3000 at character 7)`},
+		{name: "line separator", args: map[string]any{"instance_ids": []string{"web\u2028001"}},
+			msg: `(U+2028 at character 4)`},
+		{name: "byte order mark", args: map[string]any{"instance_ids": []string{"\ufeffweb001"}},
+			msg: `got: "\ufeffweb001" (U+FEFF at character 1)`},
+		{name: "NUL", args: map[string]any{"instance_ids": []string{"web\x00001"}},
+			msg: `got: "web\x00001" (U+0000 at character 4)`},
+		{name: "BEL", args: map[string]any{"instance_ids": []string{"web001\a"}},
+			msg: `got: "web001\a" (U+0007 at character 7)`},
+		{name: "a name of 10 MB", args: map[string]any{"instance_ids": []string{strings.Repeat("w", 10<<20)}},
+			msg: `value of instance_ids must be server names of at most 64 characters, got one of 10485760 characters: "wwwwwwwwwwwwwwwwwwww"...`},
+		{name: "CA bundle that never ends", args: map[string]any{"instance_ids": "web001", "ca_bundle": "/dev/zero"},
+			msg: "value of ca_bundle cannot be used: transport: read CA bundle /dev/zero: not a regular file"},
 		{name: "bad state", args: map[string]any{"instance_ids": "web001", "state": "gone"},
 			msg: "value of state must be one of: present, absent, got: gone"},
 		{name: "bad boolean", args: map[string]any{"instance_ids": "web001", "wait": "maybe"},
@@ -729,4 +783,161 @@ func TestDocumentationMatchesSpec(t *testing.T) {
 		fromSpec[o.Name] = option{Type: typ, Elements: string(o.Elements), Default: def, Choices: o.Choices, Aliases: o.Aliases, Required: o.Required}
 	}
 	assert.Equal(t, fromSpec, fromDoc, "library/nifcloud_lb.yml and argumentSpec() must document the same options")
+}
+
+// TestFailedRunsReportTheLastMembersRead checks that instances, on failure,
+// holds the members as last read, or null when nothing was read: never an
+// empty list that claims the listener has no members.
+func TestFailedRunsReportTheLastMembersRead(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		fault nifcloudtest.Fault
+		args  map[string]any
+		want  any
+	}{
+		{name: "a register refused by the API", args: map[string]any{"instance_ids": []string{"web009"}},
+			want: []any{"web001", "web002"}},
+		{name: "an auth failure after the read", fault: nifcloudtest.Fault{Action: register, Status: 401, Code: "Client.AuthFailure", Message: "no"},
+			args: map[string]any{"instance_ids": []string{"web003"}}, want: []any{"web001", "web002"}},
+		{name: "a deregister refused for good", fault: nifcloudtest.Fault{Action: deregister, Code: "Client.Unknown.Refusal", Message: "no"},
+			args: map[string]any{"instance_ids": []string{"web001"}, "state": "absent"}, want: []any{"web001", "web002"}},
+		{name: "nothing read", fault: nifcloudtest.Fault{Action: describe, Status: 401, Code: "Client.AuthFailure", Message: "no"},
+			args: map[string]any{"instance_ids": []string{"web003"}}, want: nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, testSeed())
+			if tt.fault.Action != "" {
+				require.NoError(t, h.emu.Inject(tt.fault))
+			}
+			res, code, _ := h.run(t, h.args(tt.args))
+			assert.Equal(t, 1, code)
+			assert.Contains(t, res, "instances")
+			assert.Equal(t, tt.want, res["instances"])
+			assert.Equal(t, false, res["changed"])
+		})
+	}
+}
+
+// TestAbsentKeepsWhatALostReplyMayHaveDone: a deregister applied but
+// answered with a 504, the port definition then deleted by someone else,
+// the re-read says "missing": the deregistration is this run's change.
+func TestAbsentKeepsWhatALostReplyMayHaveDone(t *testing.T) {
+	h := newHarness(t, testSeed())
+	require.NoError(t, h.emu.Inject(nifcloudtest.Fault{Action: deregister, AfterApply: true, Status: 504}))
+	h.after = func(r nifcloudtest.Request) {
+		if r.Action == deregister {
+			h.after = nil
+			h.otherClient(t, "DeleteLoadBalancer", url.Values{"LoadBalancerName": {"weblb01"}, "LoadBalancerPort": {"80"}, "InstancePort": {"8080"}})
+		}
+	}
+	res, code, _ := h.run(t, h.args(map[string]any{"instance_ids": []string{"web002"}, "state": "absent"}))
+	require.Equal(t, 0, code, "%v", res)
+	assert.Equal(t, true, res["changed"])
+	assert.Equal(t, []string{"web002"}, list(t, res["deregistered"]))
+	assert.Equal(t, []string{describe, deregister, describe}, h.actions())
+}
+
+func TestChangeRefusedEveryTime(t *testing.T) {
+	t.Run("a server error on every register names the API's error, backs off, blames nobody", func(t *testing.T) {
+		h := newHarness(t, testSeed())
+		require.NoError(t, h.emu.Inject(nifcloudtest.Fault{Action: register, Times: nifcloudtest.Forever, Status: 500,
+			Code: "Server.InternalError", Message: "An error has occurred. Please try again later."}))
+		start := h.clk.Now()
+		res, code, _ := h.run(t, h.args(map[string]any{"instance_ids": []string{"web003"}}))
+		assert.Equal(t, 1, code)
+		assert.Equal(t, "Server.InternalError", res["error_code"])
+		assert.Equal(t, "An error has occurred. Please try again later.", res["error_message"])
+		assert.NotEmpty(t, res["request_id"])
+		assert.NotContains(t, res["msg"], "kept changing")
+		assert.Contains(t, res["msg"], "register web003 did not go through in 5 attempts, and the members did not change in between")
+		assert.GreaterOrEqual(t, h.clk.Now().Sub(start), 7500*time.Millisecond, "jittered exponential backoff between rounds")
+		assert.Equal(t, []any{"web001", "web002"}, res["instances"])
+	})
+	t.Run("an error reply that cannot be parsed says so, with the HTTP status", func(t *testing.T) {
+		h := newHarness(t, testSeed())
+		require.NoError(t, h.emu.Inject(nifcloudtest.Fault{Action: register, Times: nifcloudtest.Forever, Status: 502,
+			Body: "<html><body><h1>502 Bad Gateway</h1></body></html>", ContentType: "text/html"}))
+		res, _, _ := h.run(t, h.args(map[string]any{"instance_ids": []string{"web003"}}))
+		assert.Equal(t, true, res["failed"])
+		assert.EqualValues(t, 502, res["http_status"])
+		assert.Contains(t, res["msg"], "The API endpoint answered HTTP 502 without a NIFCLOUD error reply")
+		assert.Contains(t, res["msg"], `unexpected response body: "<html><body><h1>502 Bad Gateway</h1></body></html>" (HTTP 502)`)
+	})
+	t.Run("a register whose connection always breaks says so", func(t *testing.T) {
+		h := newHarness(t, testSeed())
+		require.NoError(t, h.emu.Inject(nifcloudtest.Fault{Action: register, Times: nifcloudtest.Forever, Drop: true}))
+		res, _, _ := h.run(t, h.args(map[string]any{"instance_ids": []string{"web003"}}))
+		assert.Equal(t, true, res["failed"])
+		assert.Contains(t, res["msg"], "The connection to the NIFCLOUD API broke before it answered")
+		assert.Contains(t, res["msg"], "EOF")
+	})
+}
+
+func TestFailureMessagesSayWhatToCheck(t *testing.T) {
+	t.Run("connection refused", func(t *testing.T) {
+		h := newHarness(t, testSeed())
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		closed := "http://" + l.Addr().String() + "/api/"
+		require.NoError(t, l.Close())
+		res, code, _ := h.run(t, h.args(map[string]any{"endpoint": closed, "instance_ids": "web001"}))
+		assert.Equal(t, 1, code)
+		msg := res["msg"].(string)
+		assert.Regexp(t, `^Cannot reach the NIFCLOUD API \(DescribeLoadBalancers: 5 attempts over [0-9.]+m?s\)\. Check that region or endpoint names the right API endpoint, that the proxy variables \(HTTPS_PROXY, HTTP_PROXY, NO_PROXY\) suit this network, and that no firewall blocks HTTPS to the endpoint\. Cause: `, msg)
+		assert.True(t, strings.HasSuffix(msg, "connection refused"), "the raw cause comes last: %s", msg)
+		assert.NotContains(t, msg, "exceeded maximum number of attempts")
+	})
+	t.Run("authentication refused", func(t *testing.T) {
+		h := newHarness(t, testSeed())
+		res, _, out := h.run(t, h.args(map[string]any{"secret_access_key": "wrong-secret-value-1234", "instance_ids": "web001"}))
+		assert.Contains(t, res["msg"], "The API refused the request's authentication. Check that access_key and secret_access_key are the two halves of one NIFCLOUD key pair, and that this machine's clock is right")
+		assert.Contains(t, res["msg"], "Cause: describe weblb01 (80->8080): DescribeLoadBalancers: Client.AuthFailure")
+		assert.NotContains(t, out, "wrong-secret-value-1234")
+	})
+	t.Run("a unique id instead of a server name", func(t *testing.T) {
+		h := newHarness(t, testSeed())
+		res, _, _ := h.run(t, h.args(map[string]any{"instance_ids": []string{"i-0a1b2c3d"}}))
+		assert.Contains(t, res["msg"], "NIFCLOUD names servers by their server name (such as web001), not by their unique id (such as i-0a1b2c3d): give server names in instance_ids instead of i-0a1b2c3d.")
+		assert.Equal(t, "Client.InvalidParameterNotFound.Instance", res["error_code"])
+	})
+}
+
+// TestEchoedSignaturesNeverLeak runs the module against a server that echoes
+// each request's signature back in every encoding a server might use, in
+// the error code, message and request id: none of it may reach the output.
+func TestEchoedSignaturesNeverLeak(t *testing.T) {
+	var (
+		mu   sync.Mutex
+		sigs []string
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		require.NoError(t, r.ParseForm())
+		sig := r.PostForm.Get("Signature")
+		mu.Lock()
+		sigs = append(sigs, sig)
+		mu.Unlock()
+		half := len(sig) / 2
+		xmlRefs := strings.NewReplacer("+", "&#43;", "/", "&#47;", "=", "&#61;").Replace(sig)
+		lower := regexp.MustCompile(`%[0-9A-F]{2}`).ReplaceAllStringFunc(url.QueryEscape(sig), strings.ToLower)
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintf(w, `<Response><Errors><Error><Code>Client.SignatureDoesNotMatch.%s</Code><Message>got %s and %s and <![CDATA[%s]]><![CDATA[%s]]> for %s</Message></Error></Errors><RequestID>%s</RequestID></Response>`,
+			xmlRefs, lower, xmlRefs, sig[:half], sig[half:], testSecret, url.QueryEscape(sig))
+	}))
+	t.Cleanup(srv.Close)
+	h := newHarness(t, testSeed())
+	res, code, out := h.run(t, h.args(map[string]any{"endpoint": srv.URL + "/api/", "instance_ids": "web001", "_ansible_verbosity": 4}))
+	assert.Equal(t, 1, code)
+	assert.Equal(t, true, res["failed"])
+	assert.NotEmpty(t, res["api_calls"])
+	mu.Lock()
+	defer mu.Unlock()
+	require.NotEmpty(t, sigs)
+	for _, sig := range sigs {
+		for _, form := range []string{sig, url.QueryEscape(sig), regexp.MustCompile(`%[0-9A-F]{2}`).ReplaceAllStringFunc(url.QueryEscape(sig), strings.ToLower),
+			strings.NewReplacer("+", "&#43;", "/", "&#47;", "=", "&#61;").Replace(sig), sig[:len(sig)/2+4], sig[len(sig)/2-4:]} {
+			assert.NotContains(t, out, form)
+		}
+	}
+	assert.NotContains(t, out, testSecret)
+	assert.Contains(t, out, "********")
 }

@@ -227,3 +227,27 @@ func TestDecimalValue(t *testing.T) {
 		assert.Equal(t, want, decimalValue(r), "%U", r)
 	}
 }
+
+func TestScrubberEncodings(t *testing.T) {
+	t.Parallel()
+	sig := "GlDIp4VBnFi0Q+kX0AcgSFj207+wAqMhuiKjKoBr3H0="
+	s := newScrubber(map[string]struct{}{sig: {}, "p@ss w\"rd": {}})
+	for name, text := range map[string]string{
+		"plain":                       "sig " + sig + " end",
+		"percent, upper case":         "sig GlDIp4VBnFi0Q%2BkX0AcgSFj207%2BwAqMhuiKjKoBr3H0%3D end",
+		"percent, lower case":         "sig GlDIp4VBnFi0Q%2bkX0AcgSFj207%2bwAqMhuiKjKoBr3H0%3d end",
+		"percent, every character":    "sig %47%6c%44%49%70%34%56%42%6e%46%69%30%51%2b%6b%58%30%41%63%67%53%46%6a%32%30%37%2b%77%41%71%4d%68%75%69%4b%6a%4b%6f%42%72%33%48%30%3d end",
+		"decimal character reference": "sig GlDIp4VBnFi0Q&#43;kX0AcgSFj207&#43;wAqMhuiKjKoBr3H0&#61; end",
+		"hex character reference":     "sig GlDIp4VBnFi0Q&#x2B;kX0AcgSFj207&#X2b;wAqMhuiKjKoBr3H0&#x3d; end",
+		"named HTML references":       "sig GlDIp4VBnFi0Q&plus;kX0AcgSFj207&plus;wAqMhuiKjKoBr3H0&equals; end",
+		"split by CDATA":              "sig GlDIp4VBnFi0Q+kX0]]><![CDATA[AcgSFj207+wAqMhuiKjKoBr3H0= end",
+		"split twice, mixed":          "sig GlDIp4]]><![CDATA[VBnFi0Q%2bkX0AcgSFj207&#43;wAqMhuiKjKo]]><![CDATA[Br3H0%3D end",
+		"JSON escapes":                `sig GlDIp4VBnFi0Q\u002bkX0AcgSFj207\u002BwAqMhuiKjKoBr3H0\u003d end`,
+	} {
+		assert.Equal(t, "sig ******** end", s.text(text), name)
+	}
+	assert.Equal(t, "a ******** b", s.text(`a p@ss w\"rd b`), "a Go-quoted secret")
+	assert.Equal(t, "a ******** b", s.text(`a p%40ss+w%22rd b`), "a form-encoded secret")
+	assert.Equal(t, "nothing + here & 100%", s.text("nothing + here & 100%"), "other text is left alone")
+	assert.Equal(t, NoLogPlaceholder, s.text(sig))
+}

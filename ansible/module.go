@@ -1,6 +1,9 @@
 package ansible
 
-import "sort"
+import (
+	"sort"
+	"sync"
+)
 
 // Module is what a module's run function works with: its name, Ansible's
 // internal settings, the validated options, and the warnings and
@@ -16,6 +19,7 @@ type Module struct {
 
 	warnings     []string
 	deprecations []Deprecation
+	mu           sync.Mutex // guards noLog, which AddNoLogValue may fill from several goroutines
 	noLog        map[string]struct{}
 }
 
@@ -30,11 +34,13 @@ func (m *Module) Deprecate(d Deprecation) {
 }
 
 // AddNoLogValue adds a secret to scrub from the output, for values the
-// module learns while it runs (a generated password, a token). Empty
-// strings are ignored.
+// module learns while it runs (a request signature, a token). Empty
+// strings are ignored. It is safe for concurrent use.
 func (m *Module) AddNoLogValue(secret string) {
 	if secret != "" {
+		m.mu.Lock()
 		m.noLog[secret] = struct{}{}
+		m.mu.Unlock()
 	}
 }
 
@@ -43,6 +49,8 @@ func (m *Module) AddNoLogValue(secret string) {
 // fallback or a default, and after conversion) and those added with
 // AddNoLogValue.
 func (m *Module) NoLogValues() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	out := make([]string, 0, len(m.noLog))
 	for s := range m.noLog {
 		out = append(out, s)

@@ -2,6 +2,8 @@ package ansible
 
 import (
 	"encoding/json"
+	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -46,10 +48,13 @@ func collectNoLog(v any, into map[string]struct{}) {
 }
 
 // scrubber removes no_log values from output as AnsibleModule's
-// remove_values does.
+// remove_values does, and also in the encodings a server may echo them in:
+// percent-encoding (any case), XML/HTML character references and entities,
+// JSON and Go string escapes, and a value split by CDATA sections.
 type scrubber struct {
 	secrets []string // longest first, so that a secret is replaced before a shorter one inside it
 	set     map[string]struct{}
+	encoded []*regexp.Regexp // built on first need, one per secret
 }
 
 func newScrubber(secrets map[string]struct{}) *scrubber {
@@ -71,8 +76,13 @@ func newScrubber(secrets map[string]struct{}) *scrubber {
 	return s
 }
 
+// encodingMarks are the characters without which a string holds no encoded
+// form of a secret.
+const encodingMarks = "%&\\]+"
+
 // text scrubs a string: one that equals a secret becomes NoLogPlaceholder,
-// and every secret inside another is masked with eight stars.
+// and every secret inside another, plain or encoded, is masked with eight
+// stars.
 func (s *scrubber) text(v string) string {
 	if _, ok := s.set[v]; ok {
 		return NoLogPlaceholder
@@ -80,7 +90,59 @@ func (s *scrubber) text(v string) string {
 	for _, secret := range s.secrets {
 		v = strings.ReplaceAll(v, secret, noLogMask)
 	}
+	if len(s.secrets) == 0 || !strings.ContainsAny(v, encodingMarks) {
+		return v
+	}
+	if s.encoded == nil {
+		for _, secret := range s.secrets {
+			s.encoded = append(s.encoded, encodedForms(secret))
+		}
+	}
+	for _, re := range s.encoded {
+		v = re.ReplaceAllLiteralString(v, noLogMask)
+	}
 	return v
+}
+
+// cdataSplit is what splits a text across two CDATA sections.
+const cdataSplit = `(?:\]\]><!\[CDATA\[)?`
+
+// encodedForms returns a regexp matching secret with any of its characters
+// written in any of the encodings the scrubber knows.
+func encodedForms(secret string) *regexp.Regexp {
+	var b strings.Builder
+	for i, r := range secret {
+		if i > 0 {
+			b.WriteString(cdataSplit)
+		}
+		b.WriteString("(?:")
+		b.WriteString(strings.Join(runeForms(r), "|"))
+		b.WriteString(")")
+	}
+	return regexp.MustCompile(b.String())
+}
+
+// namedForms are the named character references of the characters that
+// base64 signatures and XML text use.
+var namedForms = map[rune][]string{
+	'&': {"&amp;"}, '<': {"&lt;"}, '>': {"&gt;"}, '"': {"&quot;", `\\"`}, '\'': {"&apos;"},
+	'+': {"&plus;"}, '/': {"&sol;"}, '=': {"&equals;"}, '\\': {`\\\\`}, ' ': {`\+`},
+}
+
+// runeForms returns the regexps of the ways r can be written.
+func runeForms(r rune) []string {
+	forms := []string{regexp.QuoteMeta(string(r))}
+	var pct strings.Builder
+	for _, c := range []byte(string(r)) {
+		fmt.Fprintf(&pct, "%%%02X", c)
+	}
+	forms = append(forms, "(?i:"+pct.String()+")",
+		fmt.Sprintf("&#0*%d;", r), fmt.Sprintf("(?i:&#x0*%X;)", r),
+		fmt.Sprintf(`(?i:\\u%04X)`, r))
+	if r < 0x80 {
+		forms = append(forms, fmt.Sprintf(`(?i:\\x%02X)`, r))
+	}
+	return append(forms, namedForms[r]...)
 }
 
 // value scrubs a decoded JSON value (nil, bool, string, json.Number,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -28,6 +29,20 @@ type Program struct {
 
 // usageHint follows the program name in the usage line.
 const usageHint = "ARGS_FILE (Ansible passes the path of a JSON file with the task options)"
+
+// helpText is printed by -h and --help: the usage line (name, usageHint)
+// and how to read the documentation (name).
+const helpText = `usage: %s %s
+
+An Ansible module: Ansible runs it with the path of a JSON file that holds the
+task's options, and it prints one JSON object with the result. Run it by hand
+the same way, with a file such as {"option": "value"}.
+
+Options and results: ansible-doc %s (with the sidecar .yml next to the binary).
+
+  -h, --help   print this help and exit
+  --version    print the version and exit
+`
 
 // Main runs the module protocol and returns the exit code: 0 on success
 // (or skip), 1 on failure. args are the program's arguments with the
@@ -80,10 +95,17 @@ func (r *runner) main(args []string, getenv func(string) (string, bool)) (code i
 			code = r.emitPanic("internal error in module "+r.name+": panic: %v", v, debug.Stack())
 		}
 	}()
-	if len(args) == 2 && args[1] == "--version" {
-		r.wrote = true
-		fmt.Fprintf(r.stdout, "%s %s\n", r.name, r.prog.Version)
-		return 0
+	if len(args) == 2 {
+		switch args[1] {
+		case "--version":
+			r.wrote = true
+			fmt.Fprintf(r.stdout, "%s %s\n", r.name, r.prog.Version)
+			return 0
+		case "-h", "-help", "--help":
+			r.wrote = true
+			fmt.Fprintf(r.stdout, helpText, r.name, usageHint, r.name)
+			return 0
+		}
 	}
 	if len(args) != 2 {
 		return r.emit(Result{Failed: true, Msg: fmt.Sprintf("usage: %s %s", r.name, usageHint)}, "")
@@ -228,7 +250,7 @@ func (r *runner) write(data []byte, failed bool) int {
 		tree = map[string]any{"changed": false, "failed": true, "msg": "internal error: cannot decode the module's own result"}
 		failed = true
 	}
-	tree = newScrubber(r.noLog).value(tree)
+	tree = newScrubber(r.secrets()).value(tree)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -242,6 +264,17 @@ func (r *runner) write(data []byte, failed bool) int {
 		return 1
 	}
 	return 0
+}
+
+// secrets returns the no_log values known so far: the module's, which may
+// grow while it runs, or those of the validation.
+func (r *runner) secrets() map[string]struct{} {
+	if r.module == nil {
+		return r.noLog
+	}
+	r.module.mu.Lock()
+	defer r.module.mu.Unlock()
+	return maps.Clone(r.module.noLog)
 }
 
 // forOutput prepares converted parameters for encoding: float64 values are

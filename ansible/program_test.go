@@ -43,6 +43,18 @@ func TestMainVersion(t *testing.T) {
 	assert.Equal(t, "nifcloud_lb 1.2.3\n", out.String())
 }
 
+func TestMainHelp(t *testing.T) {
+	t.Parallel()
+	for _, flag := range []string{"-h", "-help", "--help"} {
+		var out bytes.Buffer
+		code := Main(Program{Name: "nifcloud_lb", Version: "1.2.3"}, []string{"x", flag}, &out, os.LookupEnv)
+		assert.Equal(t, 0, code, flag)
+		assert.True(t, strings.HasPrefix(out.String(), "usage: nifcloud_lb ARGS_FILE"), "%s: plain text, not JSON: %s", flag, out.String())
+		assert.Contains(t, out.String(), "ansible-doc nifcloud_lb")
+		assert.NotContains(t, out.String(), `"failed"`)
+	}
+}
+
 func TestMainUsage(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

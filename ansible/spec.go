@@ -116,6 +116,12 @@ type Spec struct {
 	// SupportsCheckMode tells that the module can run under check mode; when it
 	// is false, a check-mode run is skipped after validation, as AnsibleModule does.
 	SupportsCheckMode bool
+	// NullMeansAbsent treats an option given as null (YAML "key:" left
+	// empty, or ~) as not given at all: its default or environment
+	// fallback applies, and a required option is reported missing.
+	// AnsibleModule keeps the null instead (a required list given as null
+	// passes), which a module must then tell from a real value itself.
+	NullMeansAbsent bool
 }
 
 // passwordName matches option names that look like passwords, as

@@ -170,3 +170,34 @@ func TestListChoicesWithNumbers(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Equal(t, "value of ports must be one or more of: 80, 443. Got no match for: 8080, 22", got["msg"])
 }
+
+func TestNullMeansAbsent(t *testing.T) {
+	t.Parallel()
+	spec := Spec{
+		Options: []Option{
+			{Name: "ids", Type: TypeList, Elements: TypeStr, Required: true, Aliases: []string{"id"}},
+			{Name: "timeout", Type: TypeInt, Default: 300},
+			{Name: "region", EnvFallback: []string{"REGION"}},
+		},
+		NullMeansAbsent: true,
+	}
+	c, err := spec.compile(true)
+	require.NoError(t, err)
+	env := func(k string) (string, bool) { return map[string]string{"REGION": "jp-east-1"}[k], k == "REGION" }
+	user := newObject()
+	user.set("id", nil)
+	user.set("timeout", nil)
+	user.set("region", nil)
+	v := c.validate(user, env, "m")
+	assert.Equal(t, []string{"missing required arguments: ids"}, v.errors, "a null list is not a value")
+	got, _ := v.params.get("timeout")
+	assert.Equal(t, 300, got, "a null takes the default")
+	got, _ = v.params.get("region")
+	assert.Equal(t, "jp-east-1", got, "a null takes the environment fallback")
+
+	spec.NullMeansAbsent = false
+	c, err = spec.compile(true)
+	require.NoError(t, err)
+	v = c.validate(user, env, "m")
+	assert.Empty(t, v.errors, "AnsibleModule's way: a null passes required")
+}

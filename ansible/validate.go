@@ -40,7 +40,9 @@ func (c *compiled) validate(user *object, getenv func(string) (string, bool), mo
 	v := &validation{params: newObject(), given: map[string]bool{}, noLog: map[string]struct{}{}}
 	p := v.params
 	for _, k := range user.keys {
-		p.set(k, user.values[k])
+		if val := user.values[k]; val != nil || !c.spec.NullMeansAbsent || c.byName[k] == nil {
+			p.set(k, val)
+		}
 	}
 
 	c.applyFallbacks(v, getenv)

@@ -44,9 +44,11 @@ func (c *Client) roundTrip(ctx context.Context, endpoint *url.URL, action string
 	if err != nil {
 		return attemptResult{err: fmt.Errorf("%s: %w", action, err)}
 	}
-	// Whatever the server or the network echoes back must not carry the
-	// secret or the signature into an error text.
-	secrets := []string{c.Credentials.SecretAccessKey, sig, url.QueryEscape(sig), escape(sig)}
+	if c.OnSecret != nil {
+		// Before the request leaves: whatever the server or the network
+		// echoes back may carry the signature into an error text.
+		c.OnSecret(sig)
+	}
 
 	var conn connTracker
 	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, conn.trace()),
@@ -59,17 +61,17 @@ func (c *Client) roundTrip(ctx context.Context, endpoint *url.URL, action string
 
 	resp, err := c.httpClient().Do(req)
 	if err != nil {
-		return attemptResult{err: sanitize(fmt.Errorf("%s: %w", action, err), secrets), sent: !conn.notSent()}
+		return attemptResult{err: fmt.Errorf("%s: %w", action, err), sent: !conn.notSent()}
 	}
 	defer resp.Body.Close()
 	res := attemptResult{sent: true, status: resp.StatusCode}
 
 	body, err := readBody(resp, c.maxResponseBytes())
 	if err != nil {
-		res.err = sanitize(fmt.Errorf("%s: read HTTP %d response: %w", action, resp.StatusCode, err), secrets)
+		res.err = fmt.Errorf("%s: read HTTP %d response: %w", action, resp.StatusCode, err)
 		return res
 	}
-	if err := interpret(action, resp.StatusCode, body, out, secrets); err != nil {
+	if err := interpret(action, resp.StatusCode, body, out); err != nil {
 		res.err, res.requestID = err, apiRequestID(err)
 		return res
 	}
@@ -80,14 +82,16 @@ func (c *Client) roundTrip(ctx context.Context, endpoint *url.URL, action string
 // interpret checks a reply and decodes a success into out: the error
 // envelope (any status) or a non-2xx status gives an *APIError, a 2xx body
 // that does not decode an error quoting the start of the body. Error texts
-// have the secrets redacted.
-func interpret(action string, status int, body []byte, out response, secrets []string) error {
-	if apiErr := checkResponse(action, status, redact(body, secrets...)); apiErr != nil {
+// quote the body only in excerpts that never end inside a word, so that a
+// secret the server echoes back is either whole (and scrubbed where the text
+// leaves the process, see Client.OnSecret) or absent.
+func interpret(action string, status int, body []byte, out response) error {
+	if apiErr := checkResponse(action, status, body); apiErr != nil {
 		return apiErr
 	}
 	if err := decodeReply(body, out); err != nil {
-		return &decodeError{err: sanitize(fmt.Errorf("%s: decode HTTP %d response: %w; body: %s",
-			action, status, err, excerpt(redact(body, secrets...))), secrets)}
+		return &decodeError{err: fmt.Errorf("%s: decode HTTP %d response: %w; body: %s",
+			action, status, err, excerpt(body))}
 	}
 	return nil
 }
@@ -194,25 +198,4 @@ func (t *connTracker) trace() *httptrace.ClientTrace {
 // qualifies, so its failures count as possibly sent.
 func (t *connTracker) notSent() bool {
 	return !t.gotConn.Load() && t.setupFailed.Load()
-}
-
-// redactedError is an error whose text had a secret replaced; it still
-// unwraps to the original error.
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
-
-// sanitize returns err, or a redactedError when its text contains one of
-// the secrets.
-func sanitize(err error, secrets []string) error {
-	msg := err.Error()
-	clean := redact([]byte(msg), secrets...)
-	if string(clean) == msg {
-		return err
-	}
-	return &redactedError{msg: string(clean), err: err}
 }

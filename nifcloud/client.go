@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 )
 
 // DefaultMaxResponseBytes is the largest reply body the client reads when
@@ -41,6 +40,14 @@ type Client struct {
 	// OnAttempt, if set, is called after every HTTP attempt, on the
 	// calling goroutine.
 	OnAttempt func(Attempt)
+	// OnSecret, if set, is called with every secret value the client puts
+	// on the wire, before the request is sent: the signature of each
+	// attempt. Error texts quote what the server sends, and a server or a
+	// proxy may echo the request, so a program that prints errors must
+	// scrub these values (and the secret access key) from its output, in
+	// every encoding. It may be called from several goroutines at once
+	// when the client is.
+	OnSecret func(secret string)
 	// MaxResponseBytes limits the size of a reply body; zero means
 	// DefaultMaxResponseBytes.
 	MaxResponseBytes int64
@@ -123,36 +130,25 @@ type response interface {
 // do runs one API call: encode in, then sign, POST, check and decode the
 // reply into out, with retries. A mutating call is retried only when the
 // request was provably not sent; any other failure of a mutating call that
-// may have been applied comes back marked ambiguous.
+// may have been applied comes back marked ambiguous. A call that made more
+// than one attempt fails with a *CallError.
 func (c *Client) do(ctx context.Context, action string, mutating bool, in any, out response) error {
-	endpoint, err := normalizeEndpoint(c.Endpoint)
+	endpoint, params, err := c.prepare(action, in)
 	if err != nil {
-		return fmt.Errorf("%s: %w", action, err)
+		return err
 	}
-	if !c.Credentials.HasKeys() {
-		return fmt.Errorf("%s: %w", action, errMissingCredentials)
-	}
-	params, err := encodeParams(in)
-	if err != nil {
-		return fmt.Errorf("%s: %w", action, err)
-	}
-	params.Set("Action", action)
-	params.Set("Version", APIVersion)
-
 	retryer := c.Retryer
 	if retryer == nil {
 		retryer = NewRetryer()
 	}
-	maxAttempts := retryer.MaxAttempts()
 	release, err := retryer.GetAttemptToken(ctx)
 	if err != nil {
 		return c.stopped(ctx, action, 0, fmt.Errorf("%s: get attempt token: %w", action, err))
 	}
-
-	var lastErr error
+	start := c.now()
 	for n := 1; ; n++ {
-		if ctx.Err() != nil {
-			return c.stopped(ctx, action, n-1, lastErr)
+		if ctx.Err() != nil { // cancelled before this attempt: nothing is sent
+			return c.callError(action, n-1, start, c.stopped(ctx, action, n-1, nil))
 		}
 		res := c.attempt(ctx, endpoint, action, params, out)
 		c.report(action, n, res)
@@ -162,37 +158,76 @@ func (c *Client) do(ctx context.Context, action string, mutating bool, in any, o
 		if res.err == nil {
 			return nil
 		}
-		lastErr = res.err
-
-		ambiguous := mutating && res.sent && !isDefiniteAnswer(res.err)
-		if ctx.Err() != nil {
-			err := c.stopped(ctx, action, n, res.err)
-			if ambiguous {
-				return &ambiguousError{err: err}
-			}
-			return err
+		if err := c.final(ctx, retryer, action, n, mutating, res); err != nil {
+			return c.callError(action, n, start, err)
 		}
-		if ambiguous {
-			return &ambiguousError{err: res.err}
-		}
-		if !retryer.IsErrorRetryable(res.err) {
-			return res.err
-		}
-		if maxAttempts > 0 && n >= maxAttempts {
-			return &retry.MaxAttemptsError{Attempt: n, Err: res.err}
-		}
-		release, err = retryer.GetRetryToken(ctx, res.err)
-		if err != nil {
-			return errors.Join(res.err, fmt.Errorf("%s: no retry: %w", action, err))
-		}
-		delay, err := retryer.RetryDelay(n, res.err)
-		if err != nil {
-			return errors.Join(res.err, fmt.Errorf("%s: no retry delay: %w", action, err))
-		}
-		if err := c.sleepFunc()(ctx, delay); err != nil {
-			return c.stopped(ctx, action, n, res.err)
+		if release, err = c.backoff(ctx, retryer, action, n, res.err); err != nil {
+			return c.callError(action, n, start, err)
 		}
 	}
+}
+
+// prepare checks the client and encodes the parameters of a call.
+func (c *Client) prepare(action string, in any) (*url.URL, url.Values, error) {
+	endpoint, err := normalizeEndpoint(c.Endpoint)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", action, err)
+	}
+	if !c.Credentials.HasKeys() {
+		return nil, nil, fmt.Errorf("%s: %w", action, errMissingCredentials)
+	}
+	params, err := encodeParams(in)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", action, err)
+	}
+	params.Set("Action", action)
+	params.Set("Version", APIVersion)
+	return endpoint, params, nil
+}
+
+// final returns the error that ends a call after its attempt n failed as
+// res says, or nil when another attempt may follow.
+func (c *Client) final(ctx context.Context, retryer aws.RetryerV2, action string, n int, mutating bool, res attemptResult) error {
+	ambiguous := mutating && res.sent && !isDefiniteAnswer(res.err)
+	err := res.err
+	if ctx.Err() != nil {
+		err = c.stopped(ctx, action, n, res.err)
+	}
+	switch {
+	case ambiguous:
+		return &ambiguousError{err: err}
+	case ctx.Err() != nil, !retryer.IsErrorRetryable(res.err):
+		return err
+	case retryer.MaxAttempts() > 0 && n >= retryer.MaxAttempts():
+		return err
+	}
+	return nil
+}
+
+// backoff takes a retry token and waits before attempt n+1; it returns the
+// token's release function, or the error that ends the call.
+func (c *Client) backoff(ctx context.Context, retryer aws.RetryerV2, action string, n int, lastErr error) (func(error) error, error) {
+	release, err := retryer.GetRetryToken(ctx, lastErr)
+	if err != nil {
+		return nil, errors.Join(lastErr, fmt.Errorf("%s: no retry: %w", action, err))
+	}
+	delay, err := retryer.RetryDelay(n, lastErr)
+	if err != nil {
+		return nil, errors.Join(lastErr, fmt.Errorf("%s: no retry delay: %w", action, err))
+	}
+	if err := c.sleepFunc()(ctx, delay); err != nil {
+		return nil, c.stopped(ctx, action, n, lastErr)
+	}
+	return release, nil
+}
+
+// callError wraps the error that ended a call after n attempts in a
+// *CallError when there was more than one attempt.
+func (c *Client) callError(action string, n int, start time.Time, err error) error {
+	if n < 2 {
+		return err
+	}
+	return &CallError{Action: action, Attempts: n, Elapsed: c.now().Sub(start), Err: err}
 }
 
 // isDefiniteAnswer reports an API error that the API would give again: the

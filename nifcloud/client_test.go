@@ -363,10 +363,14 @@ func TestClientStringHidesSecret(t *testing.T) {
 	assert.Equal(t, "nifcloud.Client{Endpoint: <nil>, AccessKeyID: \"\", SecretAccessKey: [REDACTED]}", Client{}.String())
 }
 
-func TestSecretsNeverInErrors(t *testing.T) {
+// TestSecretsInErrorsAreWholeAndReported checks what a program that prints
+// the client's errors needs to scrub them: every signature is reported
+// through OnSecret before its request leaves, and an error quotes an echoed
+// secret or signature whole or not at all, never a fragment that a scrubber
+// could not recognise.
+func TestSecretsInErrorsAreWholeAndReported(t *testing.T) {
 	t.Parallel()
-	// A misbehaving server or proxy that echoes the request back: the
-	// signature, in all its encodings, and the secret must be redacted.
+	long := strings.Repeat("x", 150) + " "
 	tests := []struct {
 		name  string
 		reply func(w http.ResponseWriter, form url.Values, raw string)
@@ -375,35 +379,36 @@ func TestSecretsNeverInErrors(t *testing.T) {
 			serveXML(w, 403, fmt.Appendf(nil, `<Response><Errors><Error><Code>Client.SignatureDoesNotMatch.%s</Code><Message>signature %s for secret %s</Message></Error></Errors><RequestID>%s</RequestID></Response>`,
 				form.Get("Signature"), form.Get("Signature"), testCreds.SecretAccessKey, url.QueryEscape(form.Get("Signature"))))
 		}},
-		{"HTML page echoing the raw body", func(w http.ResponseWriter, form url.Values, raw string) {
-			serveXML(w, 400, []byte("<html><pre>"+raw+"</pre><p>"+escape(form.Get("Signature"))+"</p></html>"))
+		{"HTML page echoing the raw body across the excerpt limit", func(w http.ResponseWriter, form url.Values, raw string) {
+			serveXML(w, 400, []byte("<html><pre>"+long+raw+"</pre><p>"+escape(form.Get("Signature"))+"</p></html>"))
 		}},
 		{"success reply with a bad value echoing the signature", func(w http.ResponseWriter, form url.Values, raw string) {
 			serveXML(w, 200, []byte("<DescribeLoadBalancersResponse><DescribeLoadBalancersResult><LoadBalancerDescriptions><member><NetworkVolume>"+
 				form.Get("Signature")+"</NetworkVolume></member></LoadBalancerDescriptions></DescribeLoadBalancersResult></DescribeLoadBalancersResponse>"))
 		}},
-		{"success reply, broken, echoing the secret", func(w http.ResponseWriter, form url.Values, raw string) {
-			serveXML(w, 200, []byte("<DescribeLoadBalancersResponse>"+testCreds.SecretAccessKey))
+		{"success reply, broken, echoing the secret at the limit", func(w http.ResponseWriter, form url.Values, raw string) {
+			serveXML(w, 200, []byte("<DescribeLoadBalancersResponse>"+long[:140]+" "+testCreds.SecretAccessKey))
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var (
-				mu   sync.Mutex
-				sigs []string
+				mu              sync.Mutex
+				sent, announced []string
 			)
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				raw := readAll(t, r)
 				form, err := url.ParseQuery(raw)
 				assert.NoError(t, err)
 				mu.Lock()
-				sigs = append(sigs, form.Get("Signature"))
+				sent = append(sent, form.Get("Signature"))
 				mu.Unlock()
 				tt.reply(w, form, raw)
 			}))
 			t.Cleanup(srv.Close)
 			c := newTestClient(t, srv.URL)
+			c.OnSecret = func(s string) { mu.Lock(); announced = append(announced, s); mu.Unlock() }
 			var texts []string
 			c.OnAttempt = func(a Attempt) { texts = append(texts, fmt.Sprintf("%+v", a)) }
 			_, err := c.DescribeLoadBalancers(t.Context(), nil)
@@ -411,17 +416,28 @@ func TestSecretsNeverInErrors(t *testing.T) {
 			texts = append(texts, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
 			mu.Lock()
 			defer mu.Unlock()
-			require.NotEmpty(t, sigs)
+			require.NotEmpty(t, sent)
+			assert.Equal(t, sent, announced, "every signature is announced, in order")
 			for _, text := range texts {
-				assert.NotContains(t, text, testCreds.SecretAccessKey)
-				for _, sig := range sigs {
-					assert.NotContains(t, text, sig)
-					assert.NotContains(t, text, url.QueryEscape(sig))
-					assert.NotContains(t, text, escape(sig))
+				assertNoFragment(t, text, testCreds.SecretAccessKey)
+				for _, sig := range sent {
+					assertNoFragment(t, text, sig)
 				}
 			}
-			assert.Contains(t, err.Error(), "[REDACTED]")
 		})
+	}
+}
+
+// assertNoFragment checks that text holds secret, in its plain,
+// percent-encoded and query-escaped forms, only whole: once the whole
+// occurrences are removed, no 12-byte piece of it is left.
+func assertNoFragment(t *testing.T, text, secret string) {
+	t.Helper()
+	for _, form := range []string{secret, url.QueryEscape(secret), escape(secret)} {
+		text = strings.ReplaceAll(text, form, "")
+	}
+	for i := 0; i+12 <= len(secret); i++ {
+		assert.NotContains(t, text, secret[i:i+12], "a fragment of a secret")
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // The types below mirror the XML replies. Tags name elements without a
@@ -271,10 +272,12 @@ func elementText(d *xml.Decoder, start xml.StartElement) (string, error) {
 	return strings.TrimSpace(s), nil
 }
 
-// quoteShort quotes at most the first 40 bytes of s for an error message.
+// quoteShort quotes s for an error message; a value of more than 40 bytes
+// is cut between words (see truncate) and its length given, so that a
+// secret echoed in a reply is never quoted in part.
 func quoteShort(s string) string {
 	if len(s) > 40 {
-		return strconv.Quote(s[:40]) + "..."
+		return fmt.Sprintf("%s (%d bytes)", strconv.Quote(truncate(s, 40, unicode.IsSpace)), len(s))
 	}
 	return strconv.Quote(s)
 }

@@ -14,7 +14,7 @@ import (
 // decodeDescribe interprets a DescribeLoadBalancers reply.
 func decodeDescribe(status int, body []byte) (*DescribeLoadBalancersOutput, error) {
 	var resp xmlDescribeLoadBalancersResponse
-	if err := interpret(ActionDescribeLoadBalancers, status, body, &resp, nil); err != nil {
+	if err := interpret(ActionDescribeLoadBalancers, status, body, &resp); err != nil {
 		return nil, err
 	}
 	return resp.output(), nil
@@ -23,21 +23,21 @@ func decodeDescribe(status int, body []byte) (*DescribeLoadBalancersOutput, erro
 // decodeRegister interprets a RegisterInstancesWithLoadBalancer reply.
 func decodeRegister(status int, body []byte) (*xmlRegisterInstancesResponse, error) {
 	var resp xmlRegisterInstancesResponse
-	err := interpret(ActionRegisterInstancesWithLoadBalancer, status, body, &resp, nil)
+	err := interpret(ActionRegisterInstancesWithLoadBalancer, status, body, &resp)
 	return &resp, err
 }
 
 // decodeDeregister interprets a DeregisterInstancesFromLoadBalancer reply.
 func decodeDeregister(status int, body []byte) (*xmlDeregisterInstancesResponse, error) {
 	var resp xmlDeregisterInstancesResponse
-	err := interpret(ActionDeregisterInstancesFromLoadBalancer, status, body, &resp, nil)
+	err := interpret(ActionDeregisterInstancesFromLoadBalancer, status, body, &resp)
 	return &resp, err
 }
 
 // decodeHealth interprets a DescribeInstanceHealth reply.
 func decodeHealth(status int, body []byte) (*xmlDescribeInstanceHealthResponse, error) {
 	var resp xmlDescribeInstanceHealthResponse
-	err := interpret(ActionDescribeInstanceHealth, status, body, &resp, nil)
+	err := interpret(ActionDescribeInstanceHealth, status, body, &resp)
 	return &resp, err
 }
 
@@ -377,7 +377,7 @@ func TestDecodeMalformed(t *testing.T) {
 			wantErr: []string{`Enabled: invalid boolean "yes"`}},
 		{name: "long bad integer is cut", status: 200, body: []byte("<DescribeLoadBalancersResponse><DescribeLoadBalancersResult><LoadBalancerDescriptions><member><NetworkVolume>" +
 			strings.Repeat("9", 100) + "</NetworkVolume></member></LoadBalancerDescriptions></DescribeLoadBalancersResult></DescribeLoadBalancersResponse>"),
-			wantErr: []string{`NetworkVolume: invalid integer "` + strings.Repeat("9", 40) + `"...`}},
+			wantErr: []string{`NetworkVolume: invalid integer "..." (100 bytes)`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -409,8 +409,10 @@ func TestExcerpt(t *testing.T) {
 		{"format characters dropped", "a\u200bb\u202ec", `"abc"`},
 		{"invalid UTF-8 dropped", "a\xffb", `"ab"`},
 		{"non-ASCII kept", "エラー", `"エラー"`},
-		{"long bodies cut at 200 bytes", strings.Repeat("x", 500), `"` + strings.Repeat("x", 200) + `"...`},
-		{"cut inside a character", strings.Repeat("x", 199) + "日本", `"` + strings.Repeat("x", 199) + `"...`},
+		{"long bodies cut at 200 bytes, between words", strings.Repeat("xxx ", 125), `"` + strings.TrimSpace(strings.Repeat("xxx ", 50)) + `"...`},
+		{"a word the limit splits is dropped whole", strings.Repeat("xxx ", 49) + strings.Repeat("y", 10), `"` + strings.TrimSpace(strings.Repeat("xxx ", 49)) + `"...`},
+		{"one long word is dropped whole", strings.Repeat("x", 500), `""...`},
+		{"cut inside a character", strings.Repeat("x ", 99) + "日本", `"` + strings.TrimSpace(strings.Repeat("x ", 99)) + `"...`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

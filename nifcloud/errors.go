@@ -5,7 +5,9 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -21,8 +23,11 @@ var errMissingCredentials = errors.New("credentials need an access key id and a 
 // APIError is a failure reported by the API: a reply carrying the
 // <Response><Errors><Error> envelope (whatever its HTTP status, 200
 // included), or a non-2xx reply without a readable envelope, in which case
-// Code is empty and Message describes the body. Its text never contains the
-// secret access key or the request signature.
+// Code is empty and Message describes the body. Its fields quote what the
+// server sent, which may echo the request: callers scrub the secret access
+// key and every signature (see Client.OnSecret) where text leaves the
+// process. Long fields are cut only between words, so an echoed secret is
+// whole or absent, never a fragment.
 type APIError struct {
 	// Action is the API action that failed, e.g. "DescribeLoadBalancers".
 	Action string
@@ -136,16 +141,16 @@ const excerptLimit = 200
 
 // checkResponse turns a reply into an *APIError when it carries the error
 // envelope (any status) or has a non-2xx status; it returns nil for a 2xx
-// reply without the envelope. body must already be redacted.
+// reply without the envelope.
 func checkResponse(action string, status int, body []byte) *APIError {
 	if env, ok := parseErrorEnvelope(body); ok {
 		d := env.Errors[0]
 		return &APIError{
 			Action:     action,
 			StatusCode: status,
-			Code:       truncate(strings.TrimSpace(d.Code), 256),
-			Message:    truncate(strings.TrimSpace(d.Message), 1024),
-			RequestID:  truncate(strings.TrimSpace(env.RequestID), 256),
+			Code:       truncate(strings.TrimSpace(d.Code), 256, isDot),
+			Message:    truncate(strings.TrimSpace(d.Message), 1024, unicode.IsSpace),
+			RequestID:  truncate(strings.TrimSpace(env.RequestID), 256, isIDSeparator),
 		}
 	}
 	if status >= 200 && status <= 299 {
@@ -187,18 +192,42 @@ func rootName(body []byte) string {
 	}
 }
 
-// truncate cuts s to at most limit bytes on a character boundary, marking
-// the cut with "...".
-func truncate(s string, limit int) string {
+// truncate cuts s to at most limit bytes, marking the cut with "...". It
+// cuts only where sep is true (between words for sep unicode.IsSpace): a
+// word the limit would split is dropped whole, so that a secret echoed in s
+// is either whole (and scrubbed on output) or absent, never a fragment that
+// no scrubber recognises.
+func truncate(s string, limit int, sep func(rune) bool) string {
 	if len(s) <= limit {
 		return s
 	}
-	cut := limit
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "..."
+	return dropPartialWord(s[:limit], s[limit:], sep) + "..."
 }
+
+// dropPartialWord returns kept without its last word when that word goes on
+// in rest (the text that was cut off); words are separated where sep is
+// true.
+func dropPartialWord(kept, rest string, sep func(rune) bool) string {
+	r, _ := utf8.DecodeRuneInString(rest)
+	if rest == "" || sep(r) {
+		return kept
+	}
+	last, size := utf8.DecodeLastRuneInString(kept)
+	if last == utf8.RuneError && size <= 1 && kept != "" {
+		kept = kept[:len(kept)-1] // the limit split a character
+	}
+	i := strings.LastIndexFunc(kept, sep)
+	if i < 0 {
+		return ""
+	}
+	return kept[:i]
+}
+
+// isDot separates the parts of an error code ("Server.InternalError").
+func isDot(r rune) bool { return r == '.' || unicode.IsSpace(r) }
+
+// isIDSeparator separates the parts of a request id (a UUID).
+func isIDSeparator(r rune) bool { return r == '-' || isDot(r) }
 
 // describeBody describes a body that is not the expected XML.
 func describeBody(body []byte) string {
@@ -209,12 +238,12 @@ func describeBody(body []byte) string {
 }
 
 // excerpt returns a quoted, sanitised prefix of body: at most excerptLimit
-// bytes, cut on a character boundary, with invalid UTF-8 and control
+// bytes, cut between words (see truncate), with invalid UTF-8 and control
 // characters dropped and white space runs collapsed to one space.
 func excerpt(body []byte) string {
-	truncated := len(body) > excerptLimit
-	if truncated {
-		body = body[:excerptLimit]
+	rest := ""
+	if len(body) > excerptLimit {
+		body, rest = body[:excerptLimit], string(body[excerptLimit:])
 	}
 	var b strings.Builder
 	space := false
@@ -222,7 +251,7 @@ func excerpt(body []byte) string {
 		r, size := utf8.DecodeRune(body)
 		if r == utf8.RuneError && size <= 1 {
 			if !utf8.FullRune(body) {
-				truncated = true
+				rest = string(body) + rest
 				break
 			}
 			body = body[size:]
@@ -241,20 +270,74 @@ func excerpt(body []byte) string {
 			b.WriteRune(r)
 		}
 	}
-	s := fmt.Sprintf("%q", b.String())
-	if truncated {
-		s += "..."
+	if rest == "" {
+		return fmt.Sprintf("%q", b.String())
 	}
-	return s
+	if space {
+		rest = " " + rest
+	}
+	return fmt.Sprintf("%q...", dropPartialWord(b.String(), rest, unicode.IsSpace))
 }
 
-// redact replaces every occurrence of the given secrets in body with
-// "[REDACTED]". It returns body itself when no secret occurs.
-func redact(body []byte, secrets ...string) []byte {
-	for _, s := range secrets {
-		if s != "" && bytes.Contains(body, []byte(s)) {
-			body = bytes.ReplaceAll(body, []byte(s), []byte("[REDACTED]"))
+// CallError is the failure of an API call that made several attempts: it
+// says which action, how many attempts over how long, and wraps the error of
+// the last attempt (an *APIError, a network error, ...).
+type CallError struct {
+	// Action is the API action, e.g. "DescribeLoadBalancers".
+	Action string
+	// Attempts is how many HTTP attempts the call made.
+	Attempts int
+	// Elapsed is the time from the first attempt to the end of the call.
+	Elapsed time.Duration
+	// Err is the error of the last attempt.
+	Err error
+}
+
+// Error returns "ACTION failed after N attempts over T: ERR".
+func (e *CallError) Error() string {
+	return fmt.Sprintf("%s failed after %d attempts over %s: %v", e.Action, e.Attempts, e.Elapsed.Round(time.Millisecond), e.Err)
+}
+
+// Unwrap returns the error of the last attempt.
+func (e *CallError) Unwrap() error { return e.Err }
+
+// IsNoReply reports a call that never got an HTTP reply: the connection
+// could not be made (DNS, refused, unreachable), broke, or timed out. A TLS
+// verification failure is not one (see IsTLSFailure).
+func IsNoReply(err error) bool {
+	var (
+		apiErr *APIError
+		decErr *decodeError
+		urlErr *url.Error
+	)
+	switch {
+	case err == nil, IsTLSFailure(err), errors.As(err, &apiErr), errors.As(err, &decErr):
+		return false
+	}
+	return errors.As(err, &urlErr)
+}
+
+// authWords are parts of error codes that name a refused authentication.
+// The live API's codes for these are not documented (reference §9), so the
+// test is broad.
+var authWords = []string{"auth", "signature", "accesskey", "credential", "timestamp", "expired"}
+
+// IsAuthFailure reports an API refusal of the credentials or of the
+// signature: HTTP 401 or 403, or an error code naming authentication, a
+// signature, an access key, credentials or the timestamp.
+func IsAuthFailure(err error) bool {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	if apiErr.StatusCode == 401 || apiErr.StatusCode == 403 {
+		return true
+	}
+	code := strings.ToLower(apiErr.Code)
+	for _, w := range authWords {
+		if strings.Contains(code, w) {
+			return true
 		}
 	}
-	return body
+	return false
 }

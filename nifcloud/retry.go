@@ -83,7 +83,7 @@ func classify(err error) aws.Ternary {
 	if errors.As(err, &decodeErr) {
 		return aws.FalseTernary
 	}
-	if isTLSFailure(err) {
+	if IsTLSFailure(err) {
 		return aws.FalseTernary
 	}
 	var dnsErr *net.DNSError
@@ -102,9 +102,9 @@ func classify(err error) aws.Ternary {
 	return aws.UnknownTernary
 }
 
-// isTLSFailure reports a failed certificate verification or TLS
+// IsTLSFailure reports a failed certificate verification or TLS
 // negotiation, which another attempt would not fix.
-func isTLSFailure(err error) bool {
+func IsTLSFailure(err error) bool {
 	var (
 		verifyErr    *tls.CertificateVerificationError
 		unknownAuth  x509.UnknownAuthorityError

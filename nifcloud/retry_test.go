@@ -177,14 +177,16 @@ func TestRetryPersistentFailure(t *testing.T) {
 			require.Error(t, err)
 			assert.Len(t, srv.requests(), tt.attempts)
 
-			var maxErr *retry.MaxAttemptsError
-			require.ErrorAs(t, err, &maxErr)
-			assert.Equal(t, tt.attempts, maxErr.Attempt)
+			var callErr *CallError
+			require.ErrorAs(t, err, &callErr)
+			assert.Equal(t, tt.attempts, callErr.Attempts)
+			assert.Equal(t, "DescribeLoadBalancers", callErr.Action)
+			assert.Positive(t, callErr.Elapsed)
 			var apiErr *APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, fmt.Sprintf("req-%d", tt.attempts), apiErr.RequestID, "the last API error is kept")
 			assert.Equal(t, "Server.Unavailable", ErrorCode(err))
-			assert.Contains(t, err.Error(), fmt.Sprintf("exceeded maximum number of attempts, %d", tt.attempts))
+			assert.Contains(t, err.Error(), fmt.Sprintf("DescribeLoadBalancers failed after %d attempts over ", tt.attempts))
 		})
 	}
 }
@@ -455,8 +457,9 @@ func TestRetryConnectionRefused(t *testing.T) {
 		require.ErrorIs(t, err, syscall.ECONNREFUSED)
 		assert.False(t, IsAmbiguous(err), "nothing was sent")
 		assert.Equal(t, DefaultMaxAttempts, n)
-		var maxErr *retry.MaxAttemptsError
-		assert.ErrorAs(t, err, &maxErr)
+		var callErr *CallError
+		require.ErrorAs(t, err, &callErr)
+		assert.Equal(t, DefaultMaxAttempts, callErr.Attempts)
 	})
 	t.Run("a transport without httptrace is treated as possibly sent", func(t *testing.T) {
 		t.Parallel()
@@ -497,8 +500,8 @@ func TestRetryTLSHandshakeFailure(t *testing.T) {
 	err = register(t.Context(), c)
 	require.Error(t, err)
 	assert.False(t, IsAmbiguous(err))
-	var maxErr *retry.MaxAttemptsError
-	require.ErrorAs(t, err, &maxErr)
+	var callErr *CallError
+	require.ErrorAs(t, err, &callErr)
 	require.Len(t, errs, DefaultMaxAttempts)
 	for _, e := range errs {
 		assert.True(t, IsRetryable(e), "%v", e)

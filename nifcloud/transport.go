@@ -5,11 +5,11 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
-	"sync"
+	"syscall"
 	"time"
 )
 
@@ -17,32 +17,34 @@ import (
 // TransportOptions.Timeout is zero.
 const DefaultTimeout = 30 * time.Second
 
+// MaxCABundleBytes is the largest CA bundle NewHTTPClient reads. System
+// bundles are a few hundred kilobytes; anything larger is not a CA bundle.
+const MaxCABundleBytes = 4 << 20
+
 // TransportOptions configures NewHTTPClient.
 type TransportOptions struct {
 	// Timeout bounds one HTTP request, from dialling to reading the whole
 	// reply. Zero means DefaultTimeout; negative is an error.
 	Timeout time.Duration
-	// CABundle is the path of a PEM file whose certificates are trusted in
-	// addition to the system pool. Empty means the system pool only.
+	// CABundle is the path of a PEM file whose certificates are the only
+	// roots trusted for the API's certificate: it replaces the system
+	// pool, as a CA bundle path does for Python's requests and botocore.
+	// Empty means the system pool.
 	CABundle string
 	// InsecureSkipVerify turns TLS certificate verification off. Use it
 	// only against a test endpoint.
 	InsecureSkipVerify bool
-	// Endpoint is the endpoint the client calls, if known. With a CABundle
-	// and no proxy for it, the server's certificate is checked against the
-	// bundle alone first, and the system pool (whose loading costs several
-	// milliseconds per process) is loaded only when that fails: the same
-	// trust, at a lower cost per run.
-	Endpoint *url.URL
 }
 
 // NewHTTPClient returns an HTTP client for the API: the given per-request
 // timeout, the proxy from HTTPS_PROXY, HTTP_PROXY and NO_PROXY
-// (http.ProxyFromEnvironment), TLS 1.2 or later with verification on unless
-// InsecureSkipVerify, the extra CA bundle if any, and redirects returned to
-// the caller instead of followed (a signed request is never re-sent to
-// another place). A CA bundle that is missing, unreadable or holds no
-// certificate is an error naming the path.
+// (http.ProxyFromEnvironment), TLS 1.2 or later with the standard
+// verification (against the CA bundle's certificates alone when one is
+// given) unless InsecureSkipVerify, and redirects returned to the caller
+// instead of followed (a signed request is never re-sent to another place).
+// A CA bundle that is not a readable regular file of at most
+// MaxCABundleBytes, or that holds no certificate, is an error naming the
+// path; reading it never blocks (a FIFO or a device is refused unread).
 func NewHTTPClient(o TransportOptions) (*http.Client, error) {
 	timeout := o.Timeout
 	switch {
@@ -51,25 +53,14 @@ func NewHTTPClient(o TransportOptions) (*http.Client, error) {
 	case timeout == 0:
 		timeout = DefaultTimeout
 	}
-
 	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: o.InsecureSkipVerify}
 	if o.CABundle != "" {
-		bundle, bundlePool, err := readCABundle(o.CABundle)
+		pool, err := readCABundle(o.CABundle)
 		if err != nil {
 			return nil, fmt.Errorf("transport: %w", err)
 		}
-		switch {
-		case o.InsecureSkipVerify:
-		case o.Endpoint != nil && o.Endpoint.Scheme == "https" && !usesProxy(o.Endpoint, http.ProxyFromEnvironment):
-			// The handshake skips its own verification only because
-			// VerifyConnection does the same checks.
-			tlsConfig.InsecureSkipVerify = true
-			tlsConfig.VerifyConnection = bundleFirst(o.Endpoint.Hostname(), bundle, bundlePool)
-		default:
-			tlsConfig.RootCAs = withSystemPool(bundle)
-		}
+		tlsConfig.RootCAs = pool
 	}
-
 	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
 	transport := &http.Transport{
 		Proxy:           http.ProxyFromEnvironment,
@@ -92,74 +83,47 @@ func NewHTTPClient(o TransportOptions) (*http.Client, error) {
 	}, nil
 }
 
-// readCABundle returns the PEM file at path and a pool of its
-// certificates. A missing or unreadable file, or one without any
-// certificate, is an error naming the path.
-func readCABundle(path string) ([]byte, *x509.CertPool, error) {
-	data, err := os.ReadFile(path)
+// readCABundle returns a pool of the certificates of the PEM file at path.
+// The file is opened without blocking and must be a regular file of at most
+// MaxCABundleBytes; anything else (missing, unreadable, a directory, a FIFO,
+// a device, too large, no certificate) is an error naming the path.
+func readCABundle(path string) (*x509.CertPool, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		var pathErr *os.PathError
-		if errors.As(err, &pathErr) {
-			err = pathErr.Err
-		}
-		return nil, nil, fmt.Errorf("read CA bundle %s: %w", path, err)
+		return nil, fmt.Errorf("read CA bundle %s: %w", path, pathReason(err))
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("read CA bundle %s: %w", path, pathReason(err))
+	}
+	switch {
+	case info.IsDir():
+		return nil, fmt.Errorf("read CA bundle %s: is a directory", path)
+	case !info.Mode().IsRegular():
+		return nil, fmt.Errorf("read CA bundle %s: not a regular file (%s)", path, info.Mode().Type())
+	case info.Size() > MaxCABundleBytes:
+		return nil, fmt.Errorf("read CA bundle %s: %d bytes, more than the %d a CA bundle may have", path, info.Size(), MaxCABundleBytes)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxCABundleBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read CA bundle %s: %w", path, pathReason(err))
+	}
+	if len(data) > MaxCABundleBytes {
+		return nil, fmt.Errorf("read CA bundle %s: more than the %d bytes a CA bundle may have", path, MaxCABundleBytes)
 	}
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(data) {
-		return nil, nil, fmt.Errorf("CA bundle %s: no PEM certificate found", path)
+		return nil, fmt.Errorf("CA bundle %s: no PEM certificate found", path)
 	}
-	return data, pool, nil
+	return pool, nil
 }
 
-// systemCertPool loads the system's CA pool; tests replace it.
-var systemCertPool = x509.SystemCertPool
-
-// withSystemPool returns the system pool (or an empty pool where there is
-// none) with the certificates of bundle, a PEM file, added.
-func withSystemPool(bundle []byte) *x509.CertPool {
-	pool, err := systemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
+// pathReason strips the path from an *os.PathError, whose text repeats it.
+func pathReason(err error) error {
+	var pathErr *os.PathError
+	if errors.As(err, &pathErr) {
+		return pathErr.Err
 	}
-	pool.AppendCertsFromPEM(bundle)
-	return pool
-}
-
-// bundleFirst returns a tls.Config.VerifyConnection that makes the checks
-// the TLS handshake makes by default (a chain to a trusted root, valid now,
-// for server authentication, naming host), trusting the bundle and the
-// system pool: against the bundle alone first, and against both, loaded
-// once, only when that fails.
-func bundleFirst(host string, bundle []byte, bundlePool *x509.CertPool) func(tls.ConnectionState) error {
-	var (
-		once sync.Once
-		all  *x509.CertPool
-	)
-	return func(cs tls.ConnectionState) error {
-		if len(cs.PeerCertificates) == 0 {
-			return &tls.CertificateVerificationError{Err: errors.New("the server sent no certificate")}
-		}
-		opts := x509.VerifyOptions{DNSName: host, Roots: bundlePool, Intermediates: x509.NewCertPool()}
-		for _, c := range cs.PeerCertificates[1:] {
-			opts.Intermediates.AddCert(c)
-		}
-		leaf := cs.PeerCertificates[0]
-		if _, err := leaf.Verify(opts); err == nil {
-			return nil
-		}
-		once.Do(func() { all = withSystemPool(bundle) })
-		opts.Roots = all
-		if _, err := leaf.Verify(opts); err != nil {
-			return &tls.CertificateVerificationError{UnverifiedCertificates: cs.PeerCertificates, Err: err}
-		}
-		return nil
-	}
-}
-
-// usesProxy reports whether proxy sends requests to endpoint through a
-// proxy (whose own TLS connection the endpoint's host name must not be
-// checked against).
-func usesProxy(endpoint *url.URL, proxy func(*http.Request) (*url.URL, error)) bool {
-	u, err := proxy(&http.Request{URL: endpoint})
-	return err != nil || u != nil
+	return err
 }

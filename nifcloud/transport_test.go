@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"log"
 	"math/big"
@@ -22,6 +23,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -349,92 +351,100 @@ func (ca *testCA) serverCert(t *testing.T) tls.Certificate {
 	return tls.Certificate{Certificate: append([][]byte{der}, ca.chain...), PrivateKey: key}
 }
 
-// TestBundleFirst checks the verification that trusts the CA bundle alone
-// first and loads the system pool only when that fails.
-func TestBundleFirst(t *testing.T) {
-	// Not parallel: it replaces systemCertPool.
+// TestCABundleReplacesSystemRoots checks the standard verification against
+// the bundle's certificates alone: chains through intermediates work, the
+// host name is checked, and nothing outside the bundle is trusted.
+func TestCABundleReplacesSystemRoots(t *testing.T) {
+	t.Parallel()
 	root := newTestCA(t, "test root", nil)
 	intermediate := newTestCA(t, "test intermediate", root)
-	systemRoot := newTestCA(t, "system root", nil)
 	otherRoot := newTestCA(t, "unrelated root", nil)
-
-	var loads atomic.Int32
-	system := x509.NewCertPool()
-	system.AddCert(systemRoot.cert)
-	orig := systemCertPool
-	systemCertPool = func() (*x509.CertPool, error) {
-		loads.Add(1)
-		return system.Clone(), nil
-	}
-	t.Cleanup(func() { systemCertPool = orig })
-
 	tests := []struct {
-		name      string
-		server    *testCA
-		bundle    *testCA
-		host      string // of the endpoint, default 127.0.0.1
-		wantErr   string
-		wantLoads int32
+		name    string
+		server  *testCA
+		bundle  *testCA
+		host    string // of the endpoint, default 127.0.0.1
+		wantErr string
 	}{
-		{name: "the bundle alone trusts the server: the system pool is never loaded", server: root, bundle: root},
+		{name: "the bundle trusts the server", server: root, bundle: root},
 		{name: "a chain through an intermediate", server: intermediate, bundle: root},
-		{name: "the system pool trusts it: loaded once for all connections", server: systemRoot, bundle: otherRoot, wantLoads: 1},
-		{name: "nobody trusts it", server: otherRoot, bundle: root, wantLoads: 1, wantErr: "tls: failed to verify certificate: x509: certificate signed by unknown authority"},
-		{name: "the host name is checked", server: root, bundle: root, host: "localhost", wantLoads: 1, wantErr: "x509: certificate is not valid for any names, but wanted to match localhost"},
+		{name: "a root outside the bundle is not trusted", server: otherRoot, bundle: root,
+			wantErr: "tls: failed to verify certificate: x509: certificate signed by unknown authority"},
+		{name: "the host name is checked", server: root, bundle: root, host: "localhost",
+			wantErr: "x509: certificate is not valid for any names, but wanted to match localhost"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			loads.Store(0)
+			t.Parallel()
 			srv, hits := newTLSTestServer(t, tt.server.serverCert(t))
 			endpoint, err := url.Parse(srv.URL + "/api/")
 			require.NoError(t, err)
 			if tt.host != "" {
 				endpoint.Host = tt.host + ":" + endpoint.Port()
 			}
-			hc, err := NewHTTPClient(TransportOptions{CABundle: writeCertPEM(t, tt.bundle.cert), Endpoint: endpoint})
+			hc, err := NewHTTPClient(TransportOptions{CABundle: writeCertPEM(t, tt.bundle.cert)})
 			require.NoError(t, err)
+			cfg := hc.Transport.(*http.Transport).TLSClientConfig
+			assert.False(t, cfg.InsecureSkipVerify, "the handshake verifies")
+			assert.Nil(t, cfg.VerifyConnection, "no verification code of our own")
 			c := newTestClient(t, endpoint.String())
 			c.HTTPClient = hc
-			for range 2 { // two connections, one handshake each
-				err = describe(t.Context(), c)
-				hc.CloseIdleConnections()
-				if tt.wantErr != "" {
-					require.Error(t, err)
-					assert.Contains(t, err.Error(), tt.wantErr)
-					assert.False(t, IsRetryable(err), "a certificate failure is not retried")
-				} else {
-					require.NoError(t, err)
-				}
+			err = describe(t.Context(), c)
+			if tt.wantErr == "" {
+				require.NoError(t, err)
+				assert.EqualValues(t, 1, hits.Load())
+				return
 			}
-			assert.Equal(t, tt.wantLoads, loads.Load(), "system pool loads")
-			if tt.wantErr != "" {
-				assert.Zero(t, hits.Load(), "no request reaches an untrusted server")
-			} else {
-				assert.EqualValues(t, 2, hits.Load())
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.wantErr)
+			assert.False(t, IsRetryable(err), "a certificate failure is not retried")
+			assert.Zero(t, hits.Load(), "no request reaches an untrusted server")
+		})
+	}
+}
+
+// TestCABundleBounds checks that a CA bundle path that is not a regular file
+// of sane size fails at once, without reading it.
+func TestCABundleBounds(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	huge := filepath.Join(dir, "huge.pem")
+	f, err := os.Create(huge)
+	require.NoError(t, err)
+	require.NoError(t, f.Truncate(MaxCABundleBytes+1)) // sparse: nothing is written
+	require.NoError(t, f.Close())
+	link := filepath.Join(dir, "link.pem")
+	srv, _ := newTLSTestServer(t)
+	require.NoError(t, os.Symlink(writeCertPEM(t, srv.Certificate()), link))
+
+	tests := []struct {
+		name, path, wantErr string
+	}{
+		{"an endless device", "/dev/zero", "transport: read CA bundle /dev/zero: not a regular file (Dc---------)"},
+		{"a FIFO nobody writes to", fifo, "transport: read CA bundle " + fifo + ": not a regular file (p---------)"},
+		{"a file too large", huge, fmt.Sprintf("transport: read CA bundle %s: %d bytes, more than the %d a CA bundle may have", huge, MaxCABundleBytes+1, MaxCABundleBytes)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			done := make(chan error, 1)
+			go func() {
+				_, err := NewHTTPClient(TransportOptions{CABundle: tt.path})
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				assert.EqualError(t, err, tt.wantErr)
+			case <-time.After(5 * time.Second):
+				t.Fatal("reading the CA bundle hangs")
 			}
 		})
 	}
-
-	t.Run("with a proxy, or without the endpoint, the pools are merged up front", func(t *testing.T) {
-		loads.Store(0)
-		srv, _ := newTLSTestServer(t, systemRoot.serverCert(t))
-		hc, err := NewHTTPClient(TransportOptions{CABundle: writeCertPEM(t, root.cert)})
+	t.Run("a symlink to a bundle is fine", func(t *testing.T) {
+		t.Parallel()
+		_, err := NewHTTPClient(TransportOptions{CABundle: link})
 		require.NoError(t, err)
-		assert.EqualValues(t, 1, loads.Load())
-		c := newTestClient(t, srv.URL)
-		c.HTTPClient = hc
-		require.NoError(t, describe(t.Context(), c))
 	})
-}
-
-func TestUsesProxy(t *testing.T) {
-	t.Parallel()
-	endpoint, err := url.Parse("https://jp-east-1.computing.api.nifcloud.com/api/")
-	require.NoError(t, err)
-	proxyURL, err := url.Parse("http://proxy.example:3128")
-	require.NoError(t, err)
-	assert.True(t, usesProxy(endpoint, http.ProxyURL(proxyURL)))
-	assert.False(t, usesProxy(endpoint, func(*http.Request) (*url.URL, error) { return nil, nil }))
-	assert.True(t, usesProxy(endpoint, func(*http.Request) (*url.URL, error) { return nil, assert.AnError }),
-		"when in doubt, the merged pool is the safe choice")
 }

@@ -1,77 +1,105 @@
-// Package membership keeps the members of NIFCLOUD load-balancer port
-// definitions in the state an operator asked for, with the fewest API calls,
-// and converges when other clients change the same port definition at the
-// same time or when a reply is lost.
+// Package membership keeps the members of NIFCLOUD load-balancer listeners
+// in the state an operator asked for, with the fewest API calls, and
+// converges when other clients change the same listener at the same time or
+// when a reply is lost.
 //
-// A run reads the port definition once, computes what to register and what
-// to deregister, and sends at most one RegisterInstancesWithLoadBalancer and
-// one DeregisterInstancesFromLoadBalancer call, each batching all of its
-// servers (register first, so a swap never leaves the listener empty). When a
-// change fails in a way that means "already done" or "maybe done" (a server
-// already registered, a server no longer registered, a timeout, a server
-// error, a dropped connection), the port definition is read again and only
-// what is left is sent; nothing is applied twice.
+// A run reads the listener once, computes what to register and what to
+// deregister, and sends at most one register and one deregister call (or one
+// per batch of BatchSize servers), register first, so a swap never leaves the
+// listener empty. When a change fails in a way that means "already done" (a
+// server already registered, a server no longer registered) the listener is
+// read again at once and only what is left is sent. When its outcome is
+// unknown (a timeout, a server error, a dropped connection) the run waits
+// with a jittered backoff, reads again, counts whatever of the change shows
+// as applied as its own, and sends only what is left: nothing is applied
+// twice, and nothing a call may have applied is lost from the report.
+//
+// The listener is an interface: Classic is a port definition of a classic
+// load balancer.
 package membership
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
+	"math/rand/v2"
 	"strings"
 	"time"
-
-	"nifcloud_lb/nifcloud"
 )
 
-// Error codes of the API that the reconciler interprets.
+// Retry bounds of a Reconciler.
 const (
-	codeLoadBalancerNotFound = "Client.InvalidParameterNotFound.LoadBalancer"
-	codePortNotFound         = "Client.InvalidParameterNotFound.LoadBalancerPort"
-	codeInstanceNotFound     = "Client.InvalidParameterNotFound.Instance"
-	codeAlreadyRegistered    = "Client.Inoperable.LoadBalancer.HavingRegisteredInstance"
+	// DefaultMaxRounds is how many times a run sends a change before it
+	// gives up, when MaxRounds is zero.
+	DefaultMaxRounds = 5
+	// DefaultBatchSize is the most servers one register or deregister call
+	// names, when BatchSize is zero. The API's own limit is not documented
+	// (reference §9); 100 keeps a call's form body around 4 KB.
+	DefaultBatchSize = 100
+	// RoundBackoff is the base of the wait before a run reads the listener
+	// again after a change whose outcome is unknown: round k waits a random
+	// time in [d/2, d] for d = RoundBackoff*2^(k-1), capped at
+	// MaxRoundBackoff.
+	RoundBackoff    = time.Second
+	MaxRoundBackoff = 20 * time.Second
 )
 
-// DefaultMaxRounds is how many times a run reads a port definition and
-// applies what is left before it gives up, when MaxRounds is zero.
-const DefaultMaxRounds = 5
-
-// PortDefinition identifies one port definition (listener) of a load
-// balancer.
-type PortDefinition struct {
-	// LoadBalancerName is the load balancer's name, possibly prefixed by
-	// the NIFCLOUD ID that shares it ("ABC12345.weblb01").
-	LoadBalancerName string
-	// LoadBalancerPort is the port the load balancer listens on.
-	LoadBalancerPort int
-	// InstancePort is the port of the servers.
-	InstancePort int
+// Listener is one listener whose members a Reconciler keeps.
+type Listener interface {
+	// String names the listener for messages, e.g. "weblb01 (80->8080)".
+	String() string
+	// Describe reads the listener's members. A load balancer or listener
+	// that does not exist is a *MissingError.
+	Describe(ctx context.Context) (Snapshot, error)
+	// Register adds servers in one call, Deregister removes them in one
+	// call. A load balancer or listener that does not exist is a
+	// *MissingError.
+	Register(ctx context.Context, names []string) error
+	Deregister(ctx context.Context, names []string) error
+	// AlreadyDone reports a refusal of Register (register true) or
+	// Deregister that means part of the change was already made: a
+	// server already registered, or not registered any more.
+	AlreadyDone(err error, register bool) bool
+	// Ambiguous reports a failure after which the change may or may not
+	// have been applied.
+	Ambiguous(err error) bool
+	// Health reads the health of the given servers of the listener.
+	Health(ctx context.Context, names []string) ([]Health, error)
 }
 
-// String returns "weblb01 (80->8080)".
-func (p PortDefinition) String() string {
-	return fmt.Sprintf("%s (%d->%d)", p.LoadBalancerName, p.LoadBalancerPort, p.InstancePort)
-}
-
-// Change is what a run did, or in check mode would do, to one port
-// definition. Every list is sorted.
-type Change struct {
-	// Port is the port definition.
-	Port PortDefinition
-	// Before holds the members read first.
-	Before []string
-	// After holds the members once the run is done.
-	After []string
-	// Registered holds the servers this run registered.
-	Registered []string
-	// Deregistered holds the servers this run deregistered.
-	Deregistered []string
-	// HealthCheckInterval is the port definition's health-check interval
-	// in seconds, as last read (0 when unknown).
+// Snapshot is what a read of a listener tells.
+type Snapshot struct {
+	// Members are the registered server names, in reply order.
+	Members []string
+	// HealthCheckInterval is the health check's interval in seconds, 0
+	// when unknown.
 	HealthCheckInterval int
-	// Missing, when not empty, says that the load balancer or the port
-	// definition does not exist, e.g. "load balancer lb9 does not exist"
-	// (only Absent tolerates that).
+}
+
+// Change is what a run did, or in check mode would do, to one listener.
+// Every list is sorted.
+type Change struct {
+	// Listener is the listener.
+	Listener Listener
+	// Before holds the members read first; nil when no read succeeded.
+	Before []string
+	// Members holds the members as last read; nil when no read succeeded.
+	Members []string
+	// After holds the members once the run is done; nil unless it
+	// completed.
+	After []string
+	// Registered holds the servers this run registered, including those
+	// a call with an unknown outcome may have registered when no later
+	// read could tell.
+	Registered []string
+	// Deregistered holds the servers this run deregistered, likewise.
+	Deregistered []string
+	// HealthCheckInterval is the listener's health-check interval in
+	// seconds, as last read (0 when unknown).
+	HealthCheckInterval int
+	// Missing, when not empty, says that the load balancer or the listener
+	// does not exist, e.g. "load balancer lb9 does not exist" (only Absent
+	// tolerates that).
 	Missing string
 }
 
@@ -80,29 +108,37 @@ func (c Change) Changed() bool {
 	return len(c.Registered) > 0 || len(c.Deregistered) > 0
 }
 
-// Reconciler applies membership changes through a NIFCLOUD client.
+// Reconciler applies membership changes.
 type Reconciler struct {
-	// Client calls the API.
-	Client *nifcloud.Client
 	// CheckMode computes the changes without sending any changing call.
 	CheckMode bool
-	// MaxRounds bounds the read-and-apply rounds of one port definition;
-	// zero means DefaultMaxRounds.
+	// MaxRounds bounds the changes sent to one listener by one run; zero
+	// means DefaultMaxRounds.
 	MaxRounds int
+	// BatchSize bounds the servers of one call; zero means
+	// DefaultBatchSize.
+	BatchSize int
 	// Now is the clock of WaitInService; nil means time.Now.
 	Now func() time.Time
-	// Sleep waits between health polls; nil means a timer that ends early
-	// with ctx.
+	// Sleep waits between rounds and health polls; nil means a timer that
+	// ends early with ctx.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Jitter returns a random number in [0, 1) for the backoff between
+	// rounds; nil means math/rand/v2.
+	Jitter func() float64
 }
 
-// Present makes instances members of the port definition. With purge, it
-// also deregisters every member that is not in instances. The servers that
-// do not exist make the whole run fail, naming them; a load balancer or port
-// definition that does not exist is an error too.
-func (r *Reconciler) Present(ctx context.Context, port PortDefinition, instances []string, purge bool) (Change, error) {
+// Present makes instances members of the listener. With purge, it also
+// deregisters every member that is not in instances (instances must not be
+// empty: purging to no member at all is refused). The servers that do not
+// exist make the whole run fail, naming them; a load balancer or listener
+// that does not exist is an error too.
+func (r *Reconciler) Present(ctx context.Context, l Listener, instances []string, purge bool) (Change, error) {
 	want := unique(instances)
-	return r.converge(ctx, port, func(members []string) (add, remove []string) {
+	if len(want) == 0 {
+		return Change{Listener: l}, errors.New("no server to make a member: the list of servers is empty")
+	}
+	return r.converge(ctx, l, nil, func(members []string) (add, remove []string) {
 		add = difference(want, members)
 		if purge {
 			remove = difference(members, want)
@@ -111,133 +147,208 @@ func (r *Reconciler) Present(ctx context.Context, port PortDefinition, instances
 	})
 }
 
-// Absent deregisters instances from the port definition. A load balancer or
-// port definition that does not exist has nothing to deregister: the result
-// is unchanged, with Missing set.
-func (r *Reconciler) Absent(ctx context.Context, port PortDefinition, instances []string) (Change, error) {
+// Absent deregisters instances from the listener. A load balancer or
+// listener that does not exist has nothing to deregister: the result has
+// Missing set and counts only what a call with an unknown outcome may have
+// deregistered before it disappeared.
+func (r *Reconciler) Absent(ctx context.Context, l Listener, instances []string) (Change, error) {
 	want := unique(instances)
-	c, err := r.converge(ctx, port, func(members []string) (add, remove []string) {
+	c, err := r.converge(ctx, l, nil, func(members []string) (add, remove []string) {
 		return nil, intersection(members, want)
 	})
 	var missing *MissingError
 	if errors.As(err, &missing) {
-		return Change{Port: port, Before: []string{}, After: []string{}, Registered: []string{}, Deregistered: []string{}, Missing: missing.Summary()}, nil
+		c.Missing = missing.Summary()
+		c.After = []string{}
+		return c, nil
 	}
 	return c, err
-}
-
-// AbsentEverywhere deregisters instances from every port definition of every
-// load balancer that has any of them: one DescribeLoadBalancers call, then
-// one DeregisterInstancesFromLoadBalancer call per port definition touched,
-// one after the other. It returns the changes in load balancer name and port
-// order.
-func (r *Reconciler) AbsentEverywhere(ctx context.Context, instances []string) ([]Change, error) {
-	want := unique(instances)
-	changes := []Change{}
-	if len(want) == 0 {
-		return changes, nil
-	}
-	out, err := r.Client.DescribeLoadBalancers(ctx, nil)
-	if err != nil {
-		return changes, fmt.Errorf("describe load balancers: %w", err)
-	}
-	var targets []PortDefinition
-	first := map[PortDefinition]nifcloud.LoadBalancerDescription{}
-	for _, d := range out.LoadBalancerDescriptions {
-		lbPort, instPort := d.Ports()
-		p := PortDefinition{LoadBalancerName: d.LoadBalancerName, LoadBalancerPort: lbPort, InstancePort: instPort}
-		if _, seen := first[p]; seen || len(intersection(d.InstanceIDs(), want)) == 0 {
-			continue
-		}
-		first[p] = d
-		targets = append(targets, p)
-	}
-	slices.SortFunc(targets, comparePorts)
-	for _, p := range targets {
-		d := first[p]
-		c, err := r.convergeFrom(ctx, p, &d, func(members []string) (add, remove []string) {
-			return nil, intersection(members, want)
-		})
-		if err != nil && !isMissing(err) {
-			return changes, err
-		}
-		if c.Changed() {
-			changes = append(changes, c)
-		}
-	}
-	return changes, nil
 }
 
 // plan computes what to register and what to deregister given the members.
 type plan func(members []string) (add, remove []string)
 
-// converge reads the port definition and applies the plan until nothing is
-// left to do.
-func (r *Reconciler) converge(ctx context.Context, port PortDefinition, p plan) (Change, error) {
-	return r.convergeFrom(ctx, port, nil, p)
+// converge reads the listener (unless known is given) and applies the plan
+// until nothing is left to do.
+func (r *Reconciler) converge(ctx context.Context, l Listener, known *Snapshot, p plan) (Change, error) {
+	run := &convergence{r: r, l: l, c: Change{Listener: l, Registered: []string{}, Deregistered: []string{}}}
+	c, err := run.loop(ctx, known, p)
+	c.Registered, c.Deregistered = sorted(c.Registered), sorted(c.Deregistered)
+	return c, err
 }
 
-// convergeFrom is converge starting from an already read description, when
-// known (nil means read it first).
-func (r *Reconciler) convergeFrom(ctx context.Context, port PortDefinition, known *nifcloud.LoadBalancerDescription, p plan) (Change, error) {
-	c := Change{Port: port, Registered: []string{}, Deregistered: []string{}}
-	// Servers sent in a change whose outcome is unknown: if they turn out
-	// applied on the next read, this run applied them.
-	var maybeAdded, maybeRemoved []string
-	maxRounds := r.MaxRounds
-	if maxRounds <= 0 {
-		maxRounds = DefaultMaxRounds
-	}
+// convergence is the state of one converge call.
+type convergence struct {
+	r *Reconciler
+	l Listener
+	c Change
+	// sent is what the last round applied or may have applied, and maybe
+	// what of it has an unknown outcome: if it shows as applied on the next
+	// read, this run applied it.
+	sent, maybe pending
+	// lastErr is the error of the last refused or unknown change.
+	lastErr error
+	// raced is set once a read showed a change this run did not send.
+	raced bool
+}
+
+// pending is a set of servers to register and to deregister.
+type pending struct {
+	add, remove []string
+}
+
+func (p pending) empty() bool { return len(p.add) == 0 && len(p.remove) == 0 }
+
+// plus returns the union of p and q.
+func (p pending) plus(q pending) pending {
+	return pending{add: union(p.add, q.add), remove: union(p.remove, q.remove)}
+}
+
+// loop runs the rounds of converge.
+func (run *convergence) loop(ctx context.Context, known *Snapshot, p plan) (Change, error) {
+	var prev []string
 	for round := 1; ; round++ {
-		d := known
+		snap, err := run.read(ctx, known, round)
 		known = nil
-		if d == nil {
-			var err error
-			if d, err = r.describe(ctx, port); err != nil {
-				return c, err
-			}
-		}
-		members := d.InstanceIDs()
-		c.HealthCheckInterval = d.HealthCheck.Interval
-		if round == 1 {
-			c.Before = sorted(members)
-		}
-		c.Registered = union(c.Registered, intersection(maybeAdded, members))
-		c.Deregistered = union(c.Deregistered, difference(maybeRemoved, members))
-		maybeAdded, maybeRemoved = nil, nil
-
-		add, remove := p(members)
-		if len(add) == 0 && len(remove) == 0 || r.CheckMode {
-			return c.done(members, add, remove), nil
-		}
-		if round > maxRounds {
-			return c, fmt.Errorf("%s: the members kept changing under this run; gave up after %d rounds with %s still to do", port, maxRounds, describePlan(add, remove))
-		}
-
-		res, err := r.register(ctx, port, add)
 		if err != nil {
-			return c, err
+			return run.c, err
 		}
-		if res != applied {
-			if res == unknown {
-				maybeAdded = add
+		run.account(prev, snap.Members, round)
+		prev = snap.Members
+		add, remove := p(snap.Members)
+		if len(add) == 0 && len(remove) == 0 || run.r.CheckMode {
+			return run.c.done(snap.Members, add, remove), nil
+		}
+		if round > run.r.maxRounds() {
+			return run.c, run.exhausted(add, remove)
+		}
+		done, err := run.apply(ctx, add, remove)
+		if err != nil || done {
+			if done {
+				return run.c.done(snap.Members, add, remove), nil
 			}
-			continue
+			return run.c, err
 		}
-		c.Registered = union(c.Registered, add)
-
-		res, err = r.deregister(ctx, port, remove)
-		if err != nil {
-			return c, err
-		}
-		if res != applied {
-			if res == unknown {
-				maybeRemoved = remove
-			}
-			continue
-		}
-		return c.done(members, add, remove), nil
 	}
+}
+
+// read reads the listener, or takes the known snapshot. When the read
+// fails, whatever the last round may have applied counts as applied: no
+// read can tell otherwise.
+func (run *convergence) read(ctx context.Context, known *Snapshot, round int) (Snapshot, error) {
+	if known != nil {
+		run.record(*known, round)
+		return *known, nil
+	}
+	if round > 1 && round <= run.r.maxRounds() && !run.maybe.empty() {
+		if err := run.r.backoff(ctx, round-1); err != nil {
+			run.assumeApplied()
+			return Snapshot{}, fmt.Errorf("%s: %w; last error: %w", run.l, err, run.lastErr)
+		}
+	}
+	snap, err := run.l.Describe(ctx)
+	if err != nil {
+		run.assumeApplied()
+		return Snapshot{}, err
+	}
+	run.record(snap, round)
+	return snap, nil
+}
+
+// record keeps what a read told.
+func (run *convergence) record(snap Snapshot, round int) {
+	run.c.Members = sorted(snap.Members)
+	run.c.HealthCheckInterval = snap.HealthCheckInterval
+	if round == 1 {
+		run.c.Before = run.c.Members
+	}
+}
+
+// assumeApplied counts what a change with an unknown outcome may have
+// applied as applied.
+func (run *convergence) assumeApplied() {
+	run.c.Registered = union(run.c.Registered, run.maybe.add)
+	run.c.Deregistered = union(run.c.Deregistered, run.maybe.remove)
+	run.maybe = pending{}
+}
+
+// account attributes to this run what the last round's unknown change shows
+// as applied in members, and notes a change that nobody in this run sent
+// (members read before: prev).
+func (run *convergence) account(prev, members []string, round int) {
+	run.c.Registered = union(run.c.Registered, intersection(run.maybe.add, members))
+	run.c.Deregistered = union(run.c.Deregistered, difference(run.maybe.remove, members))
+	if round > 1 {
+		mine := union(run.sent.add, run.sent.remove)
+		changed := union(difference(members, prev), difference(prev, members))
+		if len(difference(changed, mine)) > 0 {
+			run.raced = true
+		}
+	}
+	run.maybe, run.sent = pending{}, pending{}
+}
+
+// apply sends the changes of one round: the registrations, then the
+// deregistrations, each in batches. It reports done when all of it was
+// applied; otherwise, with a nil error, the next round reads again.
+func (run *convergence) apply(ctx context.Context, add, remove []string) (done bool, err error) {
+	for _, step := range []struct {
+		names    []string
+		register bool
+	}{{add, true}, {remove, false}} {
+		for _, batch := range chunks(step.names, run.r.batchSize()) {
+			ok, err := run.send(ctx, batch, step.register)
+			if err != nil || !ok {
+				return false, err
+			}
+		}
+	}
+	return true, nil
+}
+
+// send sends one batch and sorts out how it ended: applied (true), to be
+// read again (false, nil), or failed for good (an error).
+func (run *convergence) send(ctx context.Context, batch []string, register bool) (bool, error) {
+	call, verb := run.l.Deregister, "deregister"
+	if register {
+		call, verb = run.l.Register, "register"
+	}
+	err := call(ctx, batch)
+	this := pending{remove: batch}
+	if register {
+		this = pending{add: batch}
+	}
+	switch {
+	case err == nil:
+		run.c.Registered = union(run.c.Registered, this.add)
+		run.c.Deregistered = union(run.c.Deregistered, this.remove)
+		run.sent = run.sent.plus(this)
+		return true, nil
+	case run.l.Ambiguous(err):
+		run.maybe, run.lastErr = this, err
+		run.sent = run.sent.plus(this)
+		return false, nil
+	case run.l.AlreadyDone(err, register):
+		run.lastErr = err
+		return false, nil
+	case isMissing(err):
+		return false, err
+	}
+	return false, fmt.Errorf("%s %s with %s: %w", verb, strings.Join(batch, ", "), run.l, err)
+}
+
+// exhausted is the error of a run that sent MaxRounds changes without
+// converging. It blames other clients only when a read showed their
+// changes; otherwise the API refused or lost the change every time, and the
+// error is the last of these failures.
+func (run *convergence) exhausted(add, remove []string) error {
+	rounds := run.r.maxRounds()
+	if run.raced {
+		return fmt.Errorf("%s: the members kept changing under this run (another client is changing them too); gave up after %d rounds with %s still to do; last error: %w",
+			run.l, rounds, describePlan(add, remove), run.lastErr)
+	}
+	return fmt.Errorf("%s: %s did not go through in %d attempts, and the members did not change in between; last error: %w",
+		run.l, describePlan(add, remove), rounds, run.lastErr)
 }
 
 // done completes the change of a run that read members and then registered
@@ -249,147 +360,42 @@ func (c Change) done(members, add, remove []string) Change {
 	return c
 }
 
-// describe reads one port definition.
-func (r *Reconciler) describe(ctx context.Context, port PortDefinition) (*nifcloud.LoadBalancerDescription, error) {
-	out, err := r.Client.DescribeLoadBalancers(ctx, &nifcloud.DescribeLoadBalancersInput{
-		LoadBalancers: []nifcloud.LoadBalancerSelector{{
-			Name:             port.LoadBalancerName,
-			LoadBalancerPort: port.LoadBalancerPort,
-			InstancePort:     port.InstancePort,
-		}},
-	})
-	if err != nil {
-		return nil, describeError(port, err)
+// backoff waits before round+1 reads again after a change with an unknown
+// outcome.
+func (r *Reconciler) backoff(ctx context.Context, round int) error {
+	d := min(RoundBackoff<<min(round-1, 10), MaxRoundBackoff)
+	jitter := rand.Float64
+	if r.Jitter != nil {
+		jitter = r.Jitter
 	}
-	for i, d := range out.LoadBalancerDescriptions {
-		lbPort, instPort := d.Ports()
-		name := d.LoadBalancerName
-		if (name == port.LoadBalancerName || name == bareName(port.LoadBalancerName)) && lbPort == port.LoadBalancerPort && instPort == port.InstancePort {
-			return &out.LoadBalancerDescriptions[i], nil
-		}
-	}
-	return nil, &MissingError{Port: port, What: "port definition"}
+	return r.sleep(ctx, d/2+time.Duration(jitter()*float64(d/2)))
 }
 
-// outcome is how a change ended, when it did not fail for good.
-type outcome int
-
-const (
-	// failed: the change failed for good; the error says why.
-	failed outcome = iota
-	// applied: the change was made (or there was nothing to send).
-	applied
-	// refused: the API refused the change because part of it was done
-	// already; read again and send what is left.
-	refused
-	// unknown: the change may or may not have been made; read again, and
-	// whatever of it shows as done was done by this run.
-	unknown
-)
-
-// register sends one RegisterInstancesWithLoadBalancer call for add, if any.
-// A server already registered makes it refused.
-func (r *Reconciler) register(ctx context.Context, port PortDefinition, add []string) (outcome, error) {
-	if len(add) == 0 {
-		return applied, nil
+func (r *Reconciler) maxRounds() int {
+	if r.MaxRounds > 0 {
+		return r.MaxRounds
 	}
-	_, err := r.Client.RegisterInstancesWithLoadBalancer(ctx, &nifcloud.RegisterInstancesWithLoadBalancerInput{
-		LoadBalancerName: port.LoadBalancerName,
-		LoadBalancerPort: port.LoadBalancerPort,
-		InstancePort:     port.InstancePort,
-		Instances:        add,
-	})
-	switch {
-	case err == nil:
-		return applied, nil
-	case nifcloud.IsAmbiguous(err):
-		return unknown, nil
-	case nifcloud.ErrorCode(err) == codeAlreadyRegistered:
-		return refused, nil
-	case nifcloud.ErrorCode(err) == codeLoadBalancerNotFound, nifcloud.ErrorCode(err) == codePortNotFound:
-		return failed, describeError(port, err)
-	}
-	return failed, fmt.Errorf("register %s with %s: %w", strings.Join(add, ", "), port, err)
+	return DefaultMaxRounds
 }
 
-// deregister sends one DeregisterInstancesFromLoadBalancer call for remove,
-// if any. A server no longer registered makes it refused.
-func (r *Reconciler) deregister(ctx context.Context, port PortDefinition, remove []string) (outcome, error) {
-	if len(remove) == 0 {
-		return applied, nil
+func (r *Reconciler) batchSize() int {
+	if r.BatchSize > 0 {
+		return r.BatchSize
 	}
-	_, err := r.Client.DeregisterInstancesFromLoadBalancer(ctx, &nifcloud.DeregisterInstancesFromLoadBalancerInput{
-		LoadBalancerName: port.LoadBalancerName,
-		LoadBalancerPort: port.LoadBalancerPort,
-		InstancePort:     port.InstancePort,
-		Instances:        remove,
-	})
-	switch {
-	case err == nil:
-		return applied, nil
-	case nifcloud.IsAmbiguous(err):
-		return unknown, nil
-	case nifcloud.ErrorCode(err) == codeInstanceNotFound:
-		return refused, nil
-	case nifcloud.ErrorCode(err) == codeLoadBalancerNotFound, nifcloud.ErrorCode(err) == codePortNotFound:
-		return failed, describeError(port, err)
-	}
-	return failed, fmt.Errorf("deregister %s from %s: %w", strings.Join(remove, ", "), port, err)
+	return DefaultBatchSize
 }
 
-// MissingError reports a load balancer or port definition that does not
-// exist. It wraps the API error, when there was one.
-type MissingError struct {
-	// Port is the port definition asked for.
-	Port PortDefinition
-	// What is "load balancer" or "port definition".
-	What string
-	// Err is the API error that said so, if any.
-	Err error
-}
-
-func (e *MissingError) Error() string {
-	if e.Err != nil {
-		return e.Summary() + ": " + e.Err.Error()
+// chunks splits names into slices of at most size names.
+func chunks(names []string, size int) [][]string {
+	var out [][]string
+	for len(names) > size {
+		out = append(out, names[:size:size])
+		names = names[size:]
 	}
-	return e.Summary()
-}
-
-// Summary says what is missing, without the API error.
-func (e *MissingError) Summary() string {
-	if e.What == "load balancer" {
-		return fmt.Sprintf("load balancer %s does not exist", e.Port.LoadBalancerName)
+	if len(names) > 0 {
+		out = append(out, names)
 	}
-	return fmt.Sprintf("load balancer %s has no port definition %d->%d", e.Port.LoadBalancerName, e.Port.LoadBalancerPort, e.Port.InstancePort)
-}
-
-func (e *MissingError) Unwrap() error { return e.Err }
-
-// isMissing reports a MissingError in err's chain.
-func isMissing(err error) bool {
-	var m *MissingError
-	return errors.As(err, &m)
-}
-
-// describeError turns the API's "not found" answers into a MissingError and
-// wraps anything else with the port definition.
-func describeError(port PortDefinition, err error) error {
-	switch nifcloud.ErrorCode(err) {
-	case codeLoadBalancerNotFound:
-		return &MissingError{Port: port, What: "load balancer", Err: err}
-	case codePortNotFound:
-		return &MissingError{Port: port, What: "port definition", Err: err}
-	}
-	return fmt.Errorf("describe %s: %w", port, err)
-}
-
-// bareName strips the sharing account prefix from "ABC12345.name"; the API
-// describes a shared load balancer under its own name.
-func bareName(name string) string {
-	if i := strings.LastIndexByte(name, '.'); i >= 0 {
-		return name[i+1:]
-	}
-	return name
+	return out
 }
 
 // describePlan says what was left to do, for an error message.
@@ -404,13 +410,31 @@ func describePlan(add, remove []string) string {
 	return strings.Join(parts, " and ")
 }
 
-// comparePorts orders port definitions by name, then ports.
-func comparePorts(a, b PortDefinition) int {
-	if c := strings.Compare(a.LoadBalancerName, b.LoadBalancerName); c != 0 {
-		return c
+// MissingError reports a load balancer or listener that does not exist. It
+// wraps the API error, when there was one.
+type MissingError struct {
+	// What is e.g. "load balancer weblb01" or "load balancer weblb01 has
+	// no port definition 80->8080": the summary of what is missing.
+	What string
+	// Err is the API error that said so, if any.
+	Err error
+}
+
+func (e *MissingError) Error() string {
+	if e.Err != nil {
+		return e.Summary() + ": " + e.Err.Error()
 	}
-	if a.LoadBalancerPort != b.LoadBalancerPort {
-		return a.LoadBalancerPort - b.LoadBalancerPort
-	}
-	return a.InstancePort - b.InstancePort
+	return e.Summary()
+}
+
+// Summary says what is missing, without the API error.
+func (e *MissingError) Summary() string { return e.What }
+
+// Unwrap returns the API error.
+func (e *MissingError) Unwrap() error { return e.Err }
+
+// isMissing reports a MissingError in err's chain.
+func isMissing(err error) bool {
+	var m *MissingError
+	return errors.As(err, &m)
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"nifcloud_lb/nifcloud"
 )
 
 // StateInService is the health state of a server that receives traffic.
@@ -48,8 +46,8 @@ func PollInterval(healthCheckSeconds int) time.Duration {
 
 // WaitTimeoutError reports servers that were not InService in time.
 type WaitTimeoutError struct {
-	// Port is the port definition.
-	Port PortDefinition
+	// Listener is the listener.
+	Listener Listener
 	// Timeout is how long the run waited.
 	Timeout time.Duration
 	// NotInService holds the last health of the servers not in service.
@@ -64,56 +62,51 @@ func (e *WaitTimeoutError) Error() string {
 			parts[i] = h.InstanceID + " (no health result yet)"
 		}
 	}
-	return fmt.Sprintf("timed out after %s waiting for %s to report InService: %s", e.Timeout, e.Port, strings.Join(parts, ", "))
+	return fmt.Sprintf("timed out after %s waiting for %s to report InService: %s", e.Timeout, e.Listener, strings.Join(parts, ", "))
 }
 
-// WaitInService polls DescribeInstanceHealth for instances on the port
-// definition every interval until all of them are InService, and returns
-// their health. A server missing from the reply has no result yet and is
-// waited for. When timeout passes first, it returns the last health with a
-// *WaitTimeoutError.
-func (r *Reconciler) WaitInService(ctx context.Context, port PortDefinition, instances []string, interval, timeout time.Duration) ([]Health, error) {
+// WaitInService polls the health of instances on the listener every
+// interval until all of them are InService, and returns their health. A
+// server missing from the reply, or reported with an empty state, has no
+// result yet and is waited for. When timeout passes first, it returns the
+// last health with a *WaitTimeoutError.
+func (r *Reconciler) WaitInService(ctx context.Context, l Listener, instances []string, interval, timeout time.Duration) ([]Health, error) {
 	want := sorted(instances)
 	if len(want) == 0 {
 		return []Health{}, nil
 	}
 	deadline := r.now().Add(timeout)
 	for {
-		out, err := r.Client.DescribeInstanceHealth(ctx, &nifcloud.DescribeInstanceHealthInput{
-			LoadBalancerName: port.LoadBalancerName,
-			LoadBalancerPort: port.LoadBalancerPort,
-			InstancePort:     port.InstancePort,
-			Instances:        want,
-		})
+		states, err := l.Health(ctx, want)
 		if err != nil {
-			return nil, fmt.Errorf("describe instance health of %s: %w", port, err)
+			return nil, err
 		}
-		health, waiting := healthOf(want, out.InstanceStates)
+		health, waiting := healthOf(want, states)
 		if len(waiting) == 0 {
 			return health, nil
 		}
 		left := deadline.Sub(r.now())
 		if left <= 0 {
-			return health, &WaitTimeoutError{Port: port, Timeout: timeout, NotInService: waiting}
+			return health, &WaitTimeoutError{Listener: l, Timeout: timeout, NotInService: waiting}
 		}
 		if err := r.sleep(ctx, min(interval, left)); err != nil {
-			return health, fmt.Errorf("wait for %s: %w", port, err)
+			return health, fmt.Errorf("wait for %s: %w", l, err)
 		}
 	}
 }
 
 // healthOf returns the health of each wanted server (StateUnknown when not
 // reported) and the ones that are not InService.
-func healthOf(want []string, states []nifcloud.InstanceState) (all, waiting []Health) {
-	byID := make(map[string]nifcloud.InstanceState, len(states))
+func healthOf(want []string, states []Health) (all, waiting []Health) {
+	byID := make(map[string]Health, len(states))
 	for _, s := range states {
 		byID[s.InstanceID] = s
 	}
 	all = make([]Health, 0, len(want))
 	for _, id := range want {
 		h := Health{InstanceID: id, State: StateUnknown}
-		if s, ok := byID[id]; ok {
-			h = Health{InstanceID: id, State: s.State, ReasonCode: s.ReasonCode, Description: s.Description}
+		if s, ok := byID[id]; ok && s.State != "" {
+			h = s
 		}
 		all = append(all, h)
 		if h.State != StateInService {

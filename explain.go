@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"nifcloud_lb/ansible"
+	"nifcloud_lb/nifcloud"
+)
+
+// explain turns the error that ended a run into the message users read:
+// what failed and what to check, then the raw cause at the end. instances
+// are the servers the task named.
+func explain(err error, instances []string) string {
+	h := hint(err, instances)
+	if h == "" {
+		return err.Error()
+	}
+	return h + " Cause: " + err.Error()
+}
+
+// hint says, for the failures users can act on, what failed and what to
+// check; "" for the others, whose error text says enough.
+func hint(err error, instances []string) string {
+	tries := attempts(err)
+	var apiErr *nifcloud.APIError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) && !nifcloud.IsNoReply(err):
+		return "The run ran out of time" + tries + "."
+	case nifcloud.IsTLSFailure(err):
+		return "The API endpoint's TLS certificate could not be verified" + tries + ". Check ca_bundle (when given, its certificates replace the system's CA certificates) or the system's CA certificates; set validate_certs=false only for a test endpoint."
+	case nifcloud.IsNoReply(err) && isTimeout(err):
+		return "The NIFCLOUD API did not answer in time" + tries + ". It may be overloaded, or the network path to it may be dropping packets: if this persists, check the proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) and the firewall."
+	case nifcloud.IsNoReply(err) && isDialFailure(err):
+		return "Cannot reach the NIFCLOUD API" + tries + ". Check that region or endpoint names the right API endpoint, that the proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) suit this network, and that no firewall blocks HTTPS to the endpoint."
+	case nifcloud.IsNoReply(err):
+		return "The connection to the NIFCLOUD API broke before it answered" + tries + ". If this persists, check the proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) and any firewall on the path."
+	case nifcloud.IsAuthFailure(err):
+		return "The API refused the request's authentication" + tries + ". Check that access_key and secret_access_key are the two halves of one NIFCLOUD key pair, and that this machine's clock is right: every request carries a signed timestamp, and one that is minutes off is refused."
+	case nifcloud.ErrorCode(err) == "Client.InvalidParameterNotFound.Instance" && len(uniqueIDs(instances)) > 0:
+		return fmt.Sprintf("NIFCLOUD names servers by their server name (such as web001), not by their unique id (such as i-0a1b2c3d): give server names in instance_ids instead of %s.", strings.Join(uniqueIDs(instances), ", "))
+	case errors.As(err, &apiErr) && apiErr.Code == "":
+		return fmt.Sprintf("The API endpoint answered HTTP %d without a NIFCLOUD error reply%s: a proxy or gateway in front of the API may have answered instead.", apiErr.StatusCode, tries)
+	}
+	return ""
+}
+
+// attempts says how many attempts a call made over how long, when it made
+// several: " (DescribeLoadBalancers: 5 attempts over 12.3s)".
+func attempts(err error) string {
+	var callErr *nifcloud.CallError
+	if !errors.As(err, &callErr) {
+		return ""
+	}
+	return fmt.Sprintf(" (%s: %d attempts over %s)", callErr.Action, callErr.Attempts, callErr.Elapsed.Round(100*time.Millisecond))
+}
+
+// isTimeout reports a network timeout in err's chain.
+func isTimeout(err error) bool {
+	var netErr net.Error
+	return errors.As(err, &netErr) && netErr.Timeout()
+}
+
+// isDialFailure reports a connection that could not be made: the name did
+// not resolve, or the dial (to the endpoint or its proxy) failed.
+func isDialFailure(err error) bool {
+	var (
+		dnsErr *net.DNSError
+		opErr  *net.OpError
+	)
+	return errors.As(err, &dnsErr) || errors.As(err, &opErr) && (opErr.Op == "dial" || opErr.Op == "proxyconnect")
+}
+
+// uniqueID is the form of a server's unique id.
+var uniqueID = regexp.MustCompile(`^i-[0-9a-z]{6,}$`)
+
+// uniqueIDs returns the names that look like unique ids.
+func uniqueIDs(instances []string) []string {
+	var out []string
+	for _, n := range instances {
+		if uniqueID.MatchString(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// maxServerName bounds the length of a server name. NIFCLOUD server names
+// are at most 15 letters and digits, and a shared server's carries a
+// 9-character NIFCLOUD ID prefix ("ABC12345."); the module accepts up to 64
+// characters so that a longer rule in the future is not refused, and
+// refuses anything longer before any call.
+const maxServerName = 64
+
+// serverNames checks that every item of a list option is a plausible server
+// name: at most maxServerName characters, with no blank (any Unicode
+// space), control or format character, and no replacement character (the
+// trace of invalid UTF-8). The message shows the offending name escaped.
+func serverNames() ansible.Check {
+	return func(name string, value any) error {
+		items, _ := value.([]any)
+		for _, item := range items {
+			s, _ := item.(string)
+			if n := utf8.RuneCountInString(s); n > maxServerName {
+				return fmt.Errorf("value of %s must be server names of at most %d characters, got one of %d characters: %s",
+					name, maxServerName, n, quoteStart(s))
+			}
+			for i, r := range []rune(s) {
+				if unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+					return fmt.Errorf("value of %s must be server names without blanks, control or format characters, got: %s (%U at character %d)",
+						name, strconv.QuoteToASCII(s), r, i+1)
+				}
+			}
+		}
+		return nil
+	}
+}
+
+// quoteStart quotes the start of a long string, escaped, for a message.
+func quoteStart(s string) string {
+	runes := []rune(s)
+	return strconv.QuoteToASCII(string(runes[:min(len(runes), 20)])) + "..."
+}
