@@ -2,11 +2,14 @@ package ansible
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -40,7 +43,7 @@ func TestBinary(t *testing.T) {
 		{"success", []string{write("ok", `{"mode": "ok", "secret": "s3cr3t-value"}`)}, 0, "ok with ********"},
 		{"failure", []string{write("fail", `{"mode": "fail", "secret": "s3cr3t-value"}`)}, 1, "failed with ********"},
 		{"panic", []string{write("panic", `{"mode": "panic", "_ansible_module_name": "binmod"}`)}, 1, "module binmod panicked: panic with ********"},
-		{"invalid options", []string{write("invalid", `{"mode": "nope"}`)}, 1, "value of mode must be one of: ok, fail, panic, got: nope"},
+		{"invalid options", []string{write("invalid", `{"mode": "nope"}`)}, 1, "value of mode must be one of: ok, fail, panic, wait, hang, got: nope"},
 		{"missing args file", []string{filepath.Join(dir, "missing")}, 1, "cannot read the args file: open " + filepath.Join(dir, "missing") + ": no such file or directory"},
 		{"not JSON", []string{write("garbage", "\x00\x01garbage")}, 1, "not valid JSON"},
 		{"no argument", nil, 1, "usage: binmod ARGS_FILE (Ansible passes the path of a JSON file with the task options)"},
@@ -79,4 +82,94 @@ func TestBinary(t *testing.T) {
 		assert.Equal(t, "binmod 9.9.9\n", stdout.String())
 		assert.Empty(t, stderr.String())
 	})
+	t.Run("dispatch", func(t *testing.T) {
+		t.Parallel()
+		testDispatch(t, dir, bin, write)
+	})
+	t.Run("interrupted", func(t *testing.T) {
+		t.Parallel()
+		testInterrupt(t, dir, bin, write)
+	})
+}
+
+// runBin runs the binary at path with args and env, and returns the exit
+// code and the decoded output, checking that stderr is empty.
+func runBin(t *testing.T, path string, env []string, args ...string) (int, map[string]any) {
+	t.Helper()
+	cmd := exec.Command(path, args...)
+	cmd.Env = append([]string{"PATH=/usr/bin:/bin"}, env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		code = exitErr.ExitCode()
+	} else {
+		require.NoError(t, err)
+	}
+	assert.Empty(t, stderr.String(), "stderr")
+	return code, decodeOutput(t, stdout.Bytes())
+}
+
+// testDispatch checks that the binary runs the module its link, its file
+// name or _ansible_module_name names.
+func testDispatch(t *testing.T, dir, bin string, write func(name, content string) string) {
+	link := func(name string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.Symlink(bin, p))
+		return p
+	}
+	echo := write("echo", `{"count": "3"}`)
+	for _, tt := range []struct {
+		name, path, args string
+		want             map[string]any
+	}{
+		{"by link name", link("binecho"), echo, map[string]any{"word": "hello", "count": json.Number("3"), "module": "binecho"}},
+		{"by link name with a platform suffix", link("binecho_linux_x86_64"), echo, map[string]any{"word": "hello", "count": json.Number("3"), "module": "binecho"}},
+		{"by Ansible's copy name", link("AnsiballZ_binecho"), write("echo-null", `{"count": null, "word": "hi"}`), map[string]any{"word": "hi", "count": nil, "module": "binecho"}},
+		{"by FQCN whatever the file name", bin, write("echo-fqcn", `{"_ansible_module_name": "my.coll.binecho"}`), map[string]any{"word": "hello", "count": nil, "module": "my.coll.binecho"}},
+		{"by a task naming a per-platform copy", bin, write("echo-platform", `{"_ansible_module_name": "binecho_darwin_arm64"}`), map[string]any{"module": "binecho_darwin_arm64"}},
+	} {
+		code, got := runBin(t, tt.path, nil, tt.args)
+		assert.Equal(t, 0, code, tt.name)
+		for k, v := range tt.want {
+			assert.Equal(t, v, got[k], "%s: %s", tt.name, k)
+		}
+	}
+	code, got := runBin(t, link("binother_darwin_arm64"), nil, echo)
+	assert.Equal(t, 1, code)
+	assert.Equal(t, `unknown module "binother" (from the file name binother_darwin_arm64): this binary (binmod 9.9.9) holds the modules binecho, binmod; run it as one of them, through a link of that name, or with _ansible_module_name set`, got["msg"])
+}
+
+// testInterrupt sends SIGTERM to a running module: one that stops reports
+// what it had done, one that does not stop is reported after the grace.
+func testInterrupt(t *testing.T, dir, bin string, write func(name, content string) string) {
+	for _, tt := range []struct {
+		mode, want string
+	}{
+		{"wait", "Interrupted by SIGTERM before the module finished. had registered web003"},
+		{"hang", "Interrupted by SIGTERM, and the module did not stop within 200ms: what it had changed by then is not known. Read the state again before running it again."},
+	} {
+		ready := filepath.Join(dir, "ready-"+tt.mode)
+		cmd := exec.Command(bin, write("args-"+tt.mode, `{"mode": "`+tt.mode+`"}`))
+		cmd.Env = []string{"BINMOD_READY=" + ready, "BINMOD_GRACE=200ms"}
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		require.NoError(t, cmd.Start())
+		require.Eventually(t, func() bool { _, err := os.Stat(ready); return err == nil }, 10*time.Second, 5*time.Millisecond)
+		require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+		err := cmd.Wait()
+		var exitErr *exec.ExitError
+		require.ErrorAs(t, err, &exitErr, tt.mode)
+		assert.Equal(t, 1, exitErr.ExitCode())
+		assert.Empty(t, stderr.String())
+		got := decodeOutput(t, stdout.Bytes())
+		assert.Equal(t, tt.want, got["msg"])
+		assert.Equal(t, true, got["failed"])
+		if tt.mode == "wait" {
+			assert.Equal(t, true, got["changed"])
+			assert.Equal(t, []any{"web003"}, got["registered"])
+		}
+	}
 }

@@ -2,6 +2,7 @@ package ansible
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -24,7 +25,7 @@ var fuzzProgram = Program{
 		RequiredIf:        []RequiredIf{{Name: "state", Value: "absent", Requires: []string{"s"}}},
 		SupportsCheckMode: true,
 	},
-	Run: func(m *Module) Result {
+	Run: func(_ context.Context, m *Module) Result {
 		if m.Params.Str("s") == "panic" {
 			panic("asked to panic with " + m.Params.Str("secret"))
 		}
@@ -51,7 +52,7 @@ func FuzzArgsFile(f *testing.F) {
 			t.Fatal(err)
 		}
 		var out bytes.Buffer
-		code := Main(fuzzProgram, []string{"fuzz", path}, &out, func(k string) (string, bool) {
+		code := Main(context.Background(), one(fuzzProgram), []string{"fuzz", path}, &out, func(k string) (string, bool) {
 			if k == "HOME" {
 				return "/home/f", true
 			}

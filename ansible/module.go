@@ -19,18 +19,25 @@ type Module struct {
 
 	warnings     []string
 	deprecations []Deprecation
-	mu           sync.Mutex // guards noLog, which AddNoLogValue may fill from several goroutines
+	mu           sync.Mutex // guards warnings, deprecations and noLog, which may be added to from several goroutines
 	noLog        map[string]struct{}
+	binding      *binding // of a Program made by NewProgram
 }
 
 // Warn adds a warning, which Ansible shows as "[WARNING]: msg".
+// It is safe for concurrent use.
 func (m *Module) Warn(msg string) {
+	m.mu.Lock()
 	m.warnings = append(m.warnings, msg)
+	m.mu.Unlock()
 }
 
 // Deprecate adds a deprecation warning.
+// It is safe for concurrent use.
 func (m *Module) Deprecate(d Deprecation) {
+	m.mu.Lock()
 	m.deprecations = append(m.deprecations, d)
+	m.mu.Unlock()
 }
 
 // AddNoLogValue adds a secret to scrub from the output, for values the

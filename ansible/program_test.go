@@ -2,6 +2,7 @@ package ansible
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"math"
@@ -26,7 +27,7 @@ func run(t *testing.T, p Program, args *string, env map[string]string) (int, map
 		argv = append(argv, path)
 	}
 	var out bytes.Buffer
-	code := Main(p, argv, &out, func(k string) (string, bool) {
+	code := Main(context.Background(), one(p), argv, &out, func(k string) (string, bool) {
 		v, ok := env[k]
 		return v, ok
 	})
@@ -38,7 +39,7 @@ func ptr(s string) *string { return &s }
 func TestMainVersion(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
-	code := Main(Program{Name: "nifcloud_lb", Version: "1.2.3"}, []string{"x", "--version"}, &out, os.LookupEnv)
+	code := Main(context.Background(), one(Program{Name: "nifcloud_lb"}), []string{"x", "--version"}, &out, os.LookupEnv)
 	assert.Equal(t, 0, code)
 	assert.Equal(t, "nifcloud_lb 1.2.3\n", out.String())
 }
@@ -47,10 +48,11 @@ func TestMainHelp(t *testing.T) {
 	t.Parallel()
 	for _, flag := range []string{"-h", "-help", "--help"} {
 		var out bytes.Buffer
-		code := Main(Program{Name: "nifcloud_lb", Version: "1.2.3"}, []string{"x", flag}, &out, os.LookupEnv)
+		code := Main(context.Background(), one(Program{Name: "nifcloud_lb"}), []string{"x", flag}, &out, os.LookupEnv)
 		assert.Equal(t, 0, code, flag)
 		assert.True(t, strings.HasPrefix(out.String(), "usage: nifcloud_lb ARGS_FILE"), "%s: plain text, not JSON: %s", flag, out.String())
-		assert.Contains(t, out.String(), "ansible-doc nifcloud_lb")
+		assert.Contains(t, out.String(), "holds the modules: nifcloud_lb.")
+		assert.Contains(t, out.String(), "ansible-doc MODULE")
 		assert.NotContains(t, out.String(), `"failed"`)
 	}
 }
@@ -72,7 +74,7 @@ func TestMainUsage(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var out bytes.Buffer
-			code := Main(tt.prog, tt.argv, &out, os.LookupEnv)
+			code := Main(context.Background(), one(tt.prog), tt.argv, &out, os.LookupEnv)
 			assert.Equal(t, 1, code)
 			got := decodeOutput(t, out.Bytes())
 			assert.Equal(t, true, got["failed"])
@@ -84,7 +86,7 @@ func TestMainUsage(t *testing.T) {
 
 func TestMainBadArgsFile(t *testing.T) {
 	t.Parallel()
-	p := Program{Name: "m", Run: func(*Module) Result { return Result{} }}
+	p := Program{Name: "m", Run: func(context.Context, *Module) Result { return Result{} }}
 	for name, content := range map[string]string{"empty": "", "garbage": "not json", "array": "[1]", "nan": `{"a": NaN}`} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -96,14 +98,14 @@ func TestMainBadArgsFile(t *testing.T) {
 		})
 	}
 	var out bytes.Buffer
-	code := Main(p, []string{"m", filepath.Join(t.TempDir(), "missing")}, &out, os.LookupEnv)
+	code := Main(context.Background(), one(p), []string{"m", filepath.Join(t.TempDir(), "missing")}, &out, os.LookupEnv)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, decodeOutput(t, out.Bytes())["msg"], "cannot read the args file: open ")
 }
 
 func TestMainInternalErrors(t *testing.T) {
 	t.Parallel()
-	code, got, _ := run(t, Program{Name: "m", Spec: Spec{Options: []Option{{Name: "a", Type: "bogus"}}}, Run: func(*Module) Result { return Result{} }}, ptr(`{}`), nil)
+	code, got, _ := run(t, Program{Name: "m", Spec: Spec{Options: []Option{{Name: "a", Type: "bogus"}}}, Run: func(context.Context, *Module) Result { return Result{} }}, ptr(`{}`), nil)
 	assert.Equal(t, 1, code)
 	assert.Equal(t, `internal error in module m: invalid argument spec: option "a": unknown type "bogus"`, got["msg"])
 
@@ -131,7 +133,7 @@ var lbEnv = map[string]string{"NIFCLOUD_ACCESS_KEY_ID": "AKIDEXAMPLE", "NIFCLOUD
 func TestMainSuccess(t *testing.T) {
 	t.Parallel()
 	var seen *Module
-	p := Program{Name: "nifcloud_lb", Spec: lbSpec, Run: func(m *Module) Result {
+	p := Program{Name: "nifcloud_lb", Spec: lbSpec, Run: func(_ context.Context, m *Module) Result {
 		seen = m
 		m.Warn("first warning")
 		m.Deprecate(Deprecation{Msg: "purge is deprecated", Version: "2.0.0", CollectionName: "nifcloud.demo"})
@@ -185,7 +187,7 @@ func assertJSON(t *testing.T, want string, got map[string]any) {
 
 func TestMainDiff(t *testing.T) {
 	t.Parallel()
-	p := Program{Name: "m", Spec: Spec{SupportsCheckMode: true}, Run: func(m *Module) Result {
+	p := Program{Name: "m", Spec: Spec{SupportsCheckMode: true}, Run: func(_ context.Context, m *Module) Result {
 		return Result{Changed: true, Diff: &Diff{Before: "a\n", After: "b\n", BeforeHeader: "old", AfterHeader: "new"}}
 	}}
 	_, got, _ := run(t, p, ptr(`{}`), nil)
@@ -197,7 +199,7 @@ func TestMainDiff(t *testing.T) {
 
 func TestMainFailureWithData(t *testing.T) {
 	t.Parallel()
-	p := Program{Name: "m", Run: func(m *Module) Result {
+	p := Program{Name: "m", Run: func(_ context.Context, m *Module) Result {
 		r := Failf("register %s: %s", "lb1", "Client.InvalidInstance")
 		r.Data = map[string]any{"error_code": "Client.InvalidInstance", "request_id": "req-9"}
 		return r
@@ -207,7 +209,7 @@ func TestMainFailureWithData(t *testing.T) {
 	assertJSON(t, `{"changed": false, "failed": true, "msg": "register lb1: Client.InvalidInstance",
 		"error_code": "Client.InvalidInstance", "request_id": "req-9", "invocation": {"module_args": {}}}`, got)
 
-	code, got, _ = run(t, Program{Name: "m", Run: func(*Module) Result { return Result{Failed: true} }}, ptr(`{}`), nil)
+	code, got, _ = run(t, Program{Name: "m", Run: func(context.Context, *Module) Result { return Result{Failed: true} }}, ptr(`{}`), nil)
 	assert.Equal(t, 1, code)
 	assert.Equal(t, "module m failed without a message", got["msg"])
 }
@@ -221,7 +223,7 @@ func TestMainReservedKeys(t *testing.T) {
 			err := res.Validate()
 			require.Error(t, err)
 			assert.Equal(t, "result data uses reserved key(s) "+key+": set them through the Result fields or rename them", err.Error())
-			code, got, _ := run(t, Program{Name: "m", Run: func(*Module) Result { return res }}, ptr(`{}`), nil)
+			code, got, _ := run(t, Program{Name: "m", Run: func(context.Context, *Module) Result { return res }}, ptr(`{}`), nil)
 			assert.Equal(t, 1, code)
 			assert.Equal(t, "internal error in module m: "+err.Error(), got["msg"])
 			assert.NotContains(t, got, "ok")
@@ -235,7 +237,7 @@ func TestMainUnencodableResult(t *testing.T) {
 	for name, value := range map[string]any{"NaN": math.NaN(), "channel": make(chan int), "func": func() {}} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			p := Program{Name: "m", Run: func(m *Module) Result {
+			p := Program{Name: "m", Run: func(_ context.Context, m *Module) Result {
 				m.Warn("kept")
 				return Result{Changed: true, Data: map[string]any{"bad": value}}
 			}}
@@ -251,7 +253,7 @@ func TestMainUnencodableResult(t *testing.T) {
 func TestMainCheckMode(t *testing.T) {
 	t.Parallel()
 	calls := 0
-	noCheck := Program{Name: "nifcloud_lb", Spec: Spec{Options: []Option{{Name: "name", Required: true}}}, Run: func(m *Module) Result {
+	noCheck := Program{Name: "nifcloud_lb", Spec: Spec{Options: []Option{{Name: "name", Required: true}}}, Run: func(_ context.Context, m *Module) Result {
 		calls++
 		return Result{Changed: true}
 	}}
@@ -267,7 +269,7 @@ func TestMainCheckMode(t *testing.T) {
 
 	withCheck := noCheck
 	withCheck.Spec.SupportsCheckMode = true
-	withCheck.Run = func(m *Module) Result {
+	withCheck.Run = func(_ context.Context, m *Module) Result {
 		return Result{Changed: true, Data: map[string]any{"check_mode": m.Internal.CheckMode}}
 	}
 	code, got, _ = run(t, withCheck, ptr(`{"name": "x", "_ansible_check_mode": "yes"}`), nil)
@@ -278,7 +280,7 @@ func TestMainCheckMode(t *testing.T) {
 func TestMainStandalone(t *testing.T) {
 	t.Parallel()
 	var seen *Module
-	p := Program{Name: "nifcloud_lb", Spec: Spec{Options: []Option{{Name: "name"}}}, Run: func(m *Module) Result {
+	p := Program{Name: "nifcloud_lb", Spec: Spec{Options: []Option{{Name: "name"}}}, Run: func(_ context.Context, m *Module) Result {
 		seen = m
 		return Result{Msg: "ok"}
 	}}
@@ -296,26 +298,28 @@ func TestMainPanic(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
-		fn   func(m *Module) Result
+		fn   func(_ context.Context, m *Module) Result
 		want string
 	}{
-		{"string", func(m *Module) Result { panic("boom with " + m.Params.Str("secret_key")) }, "module m panicked: boom with ********"},
-		{"error", func(m *Module) Result { panic(errors.New("login failed for " + m.Params.Str("access_key"))) }, "module m panicked: login failed for ********"},
-		{"runtime error", func(m *Module) Result {
+		{"string", func(_ context.Context, m *Module) Result { panic("boom with " + m.Params.Str("secret_key")) }, "module m panicked: boom with ********"},
+		{"error", func(_ context.Context, m *Module) Result {
+			panic(errors.New("login failed for " + m.Params.Str("access_key")))
+		}, "module m panicked: login failed for ********"},
+		{"runtime error", func(_ context.Context, m *Module) Result {
 			var list []string
 			return Result{Msg: list[len(m.Name)]}
 		}, "module m panicked: runtime error: index out of range [1] with length 0"},
-		{"unknown option", func(m *Module) Result { return Result{Msg: m.Params.Str("nope")} },
+		{"unknown option", func(_ context.Context, m *Module) Result { return Result{Msg: m.Params.Str("nope")} },
 			`module m panicked: ansible: Params.Str("nope"): the spec has no option "nope"`},
-		{"wrong type", func(m *Module) Result { return Result{Msg: m.Params.Str("loadbalancer_port")} },
+		{"wrong type", func(_ context.Context, m *Module) Result { return Result{Msg: m.Params.Str("loadbalancer_port")} },
 			`module m panicked: ansible: Params.Str("loadbalancer_port"): the option holds int`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			p := Program{Name: "m", Spec: lbSpec, Run: func(m *Module) Result {
+			p := Program{Name: "m", Spec: lbSpec, Run: func(_ context.Context, m *Module) Result {
 				m.Warn("before the panic, key " + m.Params.Str("access_key"))
-				return tt.fn(m)
+				return tt.fn(context.Background(), m)
 			}}
 			code, got, raw := run(t, p, ptr(`{"loadbalancer_name": "lb"}`), lbEnv)
 			assert.Equal(t, 1, code)
@@ -358,7 +362,7 @@ func TestMainNoLogEverywhere(t *testing.T) {
 		{Name: "text"},
 	}}
 	secrets := []string{"Pa55word!", "env-token-XYZ", "default-key-777", "98765", "key-one", "key-two", "dict-secret-v", "runtime-secret"}
-	p := Program{Name: "m", Spec: spec, Run: func(m *Module) Result {
+	p := Program{Name: "m", Spec: spec, Run: func(_ context.Context, m *Module) Result {
 		m.AddNoLogValue("runtime-secret")
 		m.AddNoLogValue("")
 		all := strings.Join([]string{m.Params.Str("password"), m.Params.Str("token"), m.Params.Str("api_key"), pyStr(m.Params.Int("pin")),
@@ -406,7 +410,7 @@ func TestMainNoLogInValidationError(t *testing.T) {
 		{Name: "port", Type: TypeInt, Choices: []any{80, 443}},
 		{Name: "state", Choices: []any{"present", "absent"}},
 	}}
-	p := Program{Name: "m", Spec: spec, Run: func(*Module) Result { return Result{} }}
+	p := Program{Name: "m", Spec: spec, Run: func(context.Context, *Module) Result { return Result{} }}
 	code, got, raw := run(t, p, ptr(`{"password": "hunter2", "state": "hunter2x", "port": "hunter2"}`), nil)
 	assert.Equal(t, 1, code)
 	assert.NotContains(t, raw, "hunter2")
@@ -421,7 +425,7 @@ func (p panickyMarshaler) MarshalJSON() ([]byte, error) { panic("cannot marshal 
 // value's MarshalJSON, while Main encodes the result.
 func TestMainPanicWhileWriting(t *testing.T) {
 	t.Parallel()
-	p := Program{Name: "m", Spec: lbSpec, Run: func(m *Module) Result {
+	p := Program{Name: "m", Spec: lbSpec, Run: func(_ context.Context, m *Module) Result {
 		return Result{Data: map[string]any{"bad": panickyMarshaler{secret: m.Params.Str("secret_key")}}}
 	}}
 	code, got, raw := run(t, p, ptr(`{"loadbalancer_name": "lb"}`), lbEnv)
@@ -436,9 +440,9 @@ func TestMainNilGetenv(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "args")
 	require.NoError(t, os.WriteFile(path, []byte(`{}`), 0o600))
 	p := Program{Name: "m", Spec: Spec{Options: []Option{{Name: "v", EnvFallback: []string{"ANSIBLE_GO_TEST_FALLBACK"}}}},
-		Run: func(m *Module) Result { return Result{Msg: m.Params.Str("v")} }}
+		Run: func(_ context.Context, m *Module) Result { return Result{Msg: m.Params.Str("v")} }}
 	var out bytes.Buffer
-	assert.Equal(t, 0, Main(p, []string{"m", path}, &out, nil))
+	assert.Equal(t, 0, Main(context.Background(), one(p), []string{"m", path}, &out, nil))
 	assert.Equal(t, "from-env", decodeOutput(t, out.Bytes())["msg"])
 }
 
@@ -450,7 +454,7 @@ func TestMainWriteError(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "args")
 	require.NoError(t, os.WriteFile(path, []byte(`{}`), 0o600))
-	code := Main(Program{Name: "m", Run: func(*Module) Result { return Result{} }}, []string{"m", path}, failingWriter{}, os.LookupEnv)
+	code := Main(context.Background(), one(Program{Name: "m", Run: func(context.Context, *Module) Result { return Result{} }}), []string{"m", path}, failingWriter{}, os.LookupEnv)
 	assert.Equal(t, 1, code)
 }
 
@@ -462,7 +466,7 @@ func TestParamsGetters(t *testing.T) {
 		{Name: "p", Type: TypePath}, {Name: "null"}, {Name: "absent", Type: TypeInt},
 	}}
 	var seen *Module
-	p := Program{Name: "m", Spec: spec, Run: func(m *Module) Result { seen = m; return Result{} }}
+	p := Program{Name: "m", Spec: spec, Run: func(_ context.Context, m *Module) Result { seen = m; return Result{} }}
 	code, _, _ := run(t, p, ptr(`{"s": 1.0, "i": " 7 ", "ib": true, "f": "2", "b": "on", "l": "a,b", "ln": ["1", 2], "d": "a=1", "r": {"x": [1, 2.5]}, "p": "~/x", "null": null}`),
 		map[string]string{"HOME": "/home/u"})
 	require.Equal(t, 0, code)
@@ -503,4 +507,9 @@ func TestParamsGetters(t *testing.T) {
 	} {
 		assert.Panics(t, call, name)
 	}
+}
+
+// one is a binary of one module, p.
+func one(p Program) Binary {
+	return Binary{Name: p.Name, Version: "1.2.3", Modules: []Program{p}}
 }

@@ -2,6 +2,7 @@ package ansible
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -71,7 +72,7 @@ var referenceSpecs = map[string]Spec{
 }
 
 // referenceRun does what pyref.py's main does.
-func referenceRun(m *Module) Result {
+func referenceRun(_ context.Context, m *Module) Result {
 	var echo any
 	if v, ok := m.Params.values["echo"]; ok && v != nil {
 		echo = v
@@ -147,7 +148,8 @@ func runReference(t *testing.T, c referenceCase) (int, map[string]any, string) {
 	spec, ok := referenceSpecs[c.Spec]
 	require.True(t, ok, "unknown spec %q", c.Spec)
 	var out bytes.Buffer
-	code := Main(Program{Name: "ref", Spec: spec, Run: referenceRun}, []string{"ref", file}, &out, func(k string) (string, bool) {
+	name := ModuleNameFromPath(strings.ReplaceAll(fmt.Sprint(internal["_ansible_module_name"]), ".", "/"))
+	code := Main(context.Background(), one(Program{Name: name, Spec: spec, Run: referenceRun}), []string{name, file}, &out, func(k string) (string, bool) {
 		v, ok := c.Env[k]
 		return v, ok
 	})

@@ -75,6 +75,12 @@ type Option struct {
 	EnvFallback []string
 	// Checks are extra validations run on the converted value when it is not null.
 	Checks []Check
+	// Options, for a TypeDict option or a TypeList option of Elements
+	// TypeDict, is the spec of the dict's keys (AnsibleModule's "options"):
+	// the dict, or each dict of the list, is validated against it, with
+	// " found in NAME" after each message. Defaults of the sub-options
+	// apply when the dict is given.
+	Options []Option
 }
 
 // typ returns the option's type with the default applied.
@@ -158,67 +164,120 @@ type compiled struct {
 type compiledOption struct {
 	*Option
 	hasDefault bool
-	defaultVal any   // a tree value
-	choices    []any // plain values, converted to the option's (or elements') type
+	defaultVal any       // a tree value
+	choices    []any     // plain values, converted to the option's (or elements') type
+	sub        *compiled // the compiled Options, if any
+}
+
+// specErrors collects the programming errors of a spec.
+type specErrors []error
+
+func (e *specErrors) add(format string, args ...any) {
+	*e = append(*e, fmt.Errorf(format, args...))
 }
 
 // compile validates the spec and prepares it for validating options; with
 // lint it also checks for password-like names without NoLog.
 func (s *Spec) compile(lint bool) (*compiled, error) {
+	var errs specErrors
+	c := s.compileInto(&errs, lint, "")
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("invalid argument spec: %w", err)
+	}
+	return c, nil
+}
+
+// compileInto compiles the spec, adding its problems to errs; prefix names
+// the dict option a sub-spec belongs to ("health_check.").
+func (s *Spec) compileInto(errs *specErrors, lint bool, prefix string) *compiled {
 	c := &compiled{spec: s, byName: map[string]*compiledOption{}, aliasSet: map[string]bool{}}
-	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf(format, args...))
-	}
-	claim := func(name, owner string) {
-		switch {
-		case name == "":
-			bad("option %q: empty alias", owner)
-		case strings.HasPrefix(name, "_ansible_"):
-			bad("option %q: name %q is reserved for Ansible's internal keys", owner, name)
-		case c.byName[name] != nil:
-			bad("option %q: name %q is already used by option %q", owner, name, c.byName[name].Name)
-		}
-	}
 	for i := range s.Options {
 		o := &s.Options[i]
-		co := &compiledOption{Option: o}
 		if o.Name == "" {
-			bad("option #%d has no name", i+1)
+			errs.add("option #%d %shas no name", i+1, ofPrefix(prefix))
 			continue
 		}
-		claim(o.Name, o.Name)
-		c.byName[o.Name] = co
-		for _, a := range o.Aliases {
-			if a == o.Name {
-				bad("option %q: alias %q repeats the option's name", o.Name, a)
-				continue
-			}
-			claim(a, o.Name)
-			c.byName[a] = co
-			c.aliasSet[a] = true
-		}
+		co := &compiledOption{Option: o}
+		c.claimNames(errs, co)
 		c.options = append(c.options, co)
-		errs = append(errs, co.compile()...)
-	}
-	for _, o := range c.options {
-		if !lint {
-			break
-		}
-		for _, n := range append([]string{o.Name}, o.Aliases...) {
-			if passwordName().MatchString(n) && !o.NoLog && !o.NotSecret {
-				bad("option %q: name %q looks like a password; set NoLog (or NotSecret if it holds no secret)", o.Name, n)
-			}
+		*errs = append(*errs, co.compile()...)
+		co.compileSub(errs, lint, prefix)
+		if lint {
+			co.lint(errs)
 		}
 	}
+	c.checkConstraints(errs)
+	return c
+}
+
+// ofPrefix words the dict option a sub-spec belongs to: "of health_check "
+// for "health_check.", "" for the top level.
+func ofPrefix(prefix string) string {
+	if prefix == "" {
+		return ""
+	}
+	return "of " + strings.TrimSuffix(prefix, ".") + " "
+}
+
+// claimNames registers an option's name and aliases, reporting clashes.
+func (c *compiled) claimNames(errs *specErrors, co *compiledOption) {
+	claim := func(name string) {
+		switch {
+		case name == "":
+			errs.add("option %q: empty alias", co.Name)
+		case strings.HasPrefix(name, "_ansible_"):
+			errs.add("option %q: name %q is reserved for Ansible's internal keys", co.Name, name)
+		case c.byName[name] != nil:
+			errs.add("option %q: name %q is already used by option %q", co.Name, name, c.byName[name].Name)
+		}
+	}
+	claim(co.Name)
+	c.byName[co.Name] = co
+	for _, a := range co.Aliases {
+		if a == co.Name {
+			errs.add("option %q: alias %q repeats the option's name", co.Name, a)
+			continue
+		}
+		claim(a)
+		c.byName[a] = co
+		c.aliasSet[a] = true
+	}
+}
+
+// compileSub compiles the option's sub-options.
+func (o *compiledOption) compileSub(errs *specErrors, lint bool, prefix string) {
+	if len(o.Options) == 0 {
+		return
+	}
+	if o.typ() != TypeDict && (o.typ() != TypeList || o.Elements != TypeDict) {
+		errs.add("option %q: options are only supported with type dict, or type list with elements dict", o.Name)
+		return
+	}
+	sub := &Spec{Options: o.Options}
+	o.sub = sub.compileInto(errs, lint, prefix+o.Name+".")
+}
+
+// lint reports an option whose name (or alias) looks like a password
+// without NoLog or NotSecret.
+func (o *compiledOption) lint(errs *specErrors) {
+	for _, n := range append([]string{o.Name}, o.Aliases...) {
+		if passwordName().MatchString(n) && !o.NoLog && !o.NotSecret {
+			errs.add("option %q: name %q looks like a password; set NoLog (or NotSecret if it holds no secret)", o.Name, n)
+		}
+	}
+}
+
+// checkConstraints checks that the constraints name known options and
+// converts the RequiredIf values.
+func (c *compiled) checkConstraints(errs *specErrors) {
+	s := c.spec
 	checkNames := func(what string, names []string) {
 		if len(names) == 0 {
-			bad("%s: empty list of options", what)
+			errs.add("%s: empty list of options", what)
 		}
 		for _, n := range names {
-			o := c.byName[n]
-			if o == nil || o.Name != n {
-				bad("%s: unknown option %q", what, n)
+			if o := c.byName[n]; o == nil || o.Name != n {
+				errs.add("%s: unknown option %q", what, n)
 			}
 		}
 	}
@@ -237,7 +296,7 @@ func (s *Spec) compile(lint bool) (*compiled, error) {
 		if o := c.byName[r.Name]; o != nil && o.Name == r.Name {
 			v, err := normalize(o.typ(), r.Value)
 			if err != nil {
-				bad("required_if %q: value %v: %v", r.Name, r.Value, err)
+				errs.add("required_if %q: value %v: %v", r.Name, r.Value, err)
 			}
 			c.ifValues[i] = v
 		}
@@ -245,10 +304,6 @@ func (s *Spec) compile(lint bool) (*compiled, error) {
 	for _, k := range sortedKeys(s.RequiredBy) {
 		checkNames("required_by", append([]string{k}, s.RequiredBy[k]...))
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("invalid argument spec: %w", err)
-	}
-	return c, nil
 }
 
 // compile converts the option's default and choices and checks them.

@@ -1,6 +1,7 @@
 package ansible
 
 import (
+	"context"
 	"regexp"
 	"testing"
 
@@ -127,7 +128,7 @@ func TestChecks(t *testing.T) {
 
 func TestChecksInMain(t *testing.T) {
 	t.Parallel()
-	p := Program{Name: "nifcloud_lb", Spec: lbSpec, Run: func(*Module) Result { return Result{} }}
+	p := Program{Name: "nifcloud_lb", Spec: lbSpec, Run: func(context.Context, *Module) Result { return Result{} }}
 	code, got, _ := run(t, p, ptr(`{"loadbalancer_name": "lb", "loadbalancer_port": 0, "instances": "a,,b", "state": "gone", "purge": "maybe"}`), lbEnv)
 	assert.Equal(t, 1, code)
 	assert.Equal(t, "argument 'purge' is of type <class 'str'> and we were unable to convert to bool: The value 'maybe' is not a valid boolean.  "+
@@ -147,7 +148,7 @@ func TestConstraintsAllReported(t *testing.T) {
 		},
 		RequiredBy: map[string][]string{"c": {"e", "f"}, "a": {"f"}},
 	}
-	p := Program{Name: "m", Spec: spec, Run: func(*Module) Result { return Result{} }}
+	p := Program{Name: "m", Spec: spec, Run: func(context.Context, *Module) Result { return Result{} }}
 	code, got, _ := run(t, p, ptr(`{"a": "1", "c": "1", "mode": "yes", "n": 1.0}`), nil)
 	assert.Equal(t, 1, code)
 	assert.Equal(t, "argument 'n' is of type <class 'float'> and we were unable to convert to int: <class 'float'> cannot be converted to an int; "+
@@ -165,7 +166,7 @@ func TestConstraintsAllReported(t *testing.T) {
 
 func TestListChoicesWithNumbers(t *testing.T) {
 	t.Parallel()
-	p := Program{Name: "m", Spec: Spec{Options: []Option{{Name: "ports", Type: TypeList, Elements: TypeInt, Choices: []any{80, 443}}}}, Run: func(*Module) Result { return Result{} }}
+	p := Program{Name: "m", Spec: Spec{Options: []Option{{Name: "ports", Type: TypeList, Elements: TypeInt, Choices: []any{80, 443}}}}, Run: func(context.Context, *Module) Result { return Result{} }}
 	code, got, _ := run(t, p, ptr(`{"ports": [8080, "80", 22]}`), nil)
 	assert.Equal(t, 1, code)
 	assert.Equal(t, "value of ports must be one or more of: 80, 443. Got no match for: 8080, 22", got["msg"])
@@ -200,4 +201,50 @@ func TestNullMeansAbsent(t *testing.T) {
 	require.NoError(t, err)
 	v = c.validate(user, env, "m")
 	assert.Empty(t, v.errors, "AnsibleModule's way: a null passes required")
+}
+
+func TestSubOptions(t *testing.T) {
+	t.Parallel()
+	spec := Spec{Options: []Option{
+		{Name: "hc", Type: TypeDict, Options: []Option{
+			{Name: "target", Required: true},
+			{Name: "interval", Type: TypeInt, Default: 10, Checks: []Check{IntRange(5, 300)}},
+		}},
+		{Name: "filter", Type: TypeDict, Options: []Option{
+			{Name: "type", Default: "allow", Choices: []any{"allow", "deny"}},
+			{Name: "token", NoLog: true},
+		}},
+		{Name: "rules", Type: TypeList, Elements: TypeDict, Options: []Option{{Name: "port", Type: TypeInt, Required: true}}},
+	}, NullMeansAbsent: true}
+	c, err := spec.compile(true)
+	require.NoError(t, err)
+	validate := func(js string) *validation {
+		tree, err := decodeJSON([]byte(js))
+		require.NoError(t, err)
+		return c.validate(tree.(*object), noEnv, "m")
+	}
+	v := validate(`{"hc": {"target": "TCP:80"}, "filter": {"token": "s3cr3t"}, "rules": [{"port": "8080"}]}`)
+	require.Empty(t, v.errors)
+	assert.Equal(t, map[string]any{"target": "TCP:80", "interval": 10}, plain(v.params.values["hc"]), "sub-defaults apply")
+	assert.Equal(t, map[string]any{"type": "allow", "token": "s3cr3t"}, plain(v.params.values["filter"]))
+	assert.Equal(t, []any{map[string]any{"port": 8080}}, plain(v.params.values["rules"]))
+	assert.Contains(t, v.noLog, "s3cr3t", "no_log inside a dict")
+
+	v = validate(`{"hc": {"interval": "x", "zzz": 1}, "filter": {"type": "maybe"}, "rules": [{"port": 1}, {}]}`)
+	assert.Equal(t, []string{
+		"missing required arguments: target found in hc",
+		"argument 'interval' is of type <class 'str'> found in 'hc'. and we were unable to convert to int: <class 'str'> cannot be converted to an int",
+		"Unsupported parameters for (m) module: hc.zzz. Supported parameters include: interval, target.",
+		"value of type must be one of: allow, deny, got: maybe found in filter",
+		"missing required arguments: port found in rules",
+	}, v.errors)
+
+	v = validate(`{"hc": {"target": "ICMP", "interval": 1}}`)
+	assert.Equal(t, []string{"value of interval must be between 5 and 300, got: 1 found in hc"}, v.errors)
+	v = validate(`{}`)
+	assert.Empty(t, v.errors)
+	assert.Nil(t, v.params.values["hc"], "an absent dict stays null: its sub-defaults do not apply")
+
+	_, err = (&Spec{Options: []Option{{Name: "x", Type: TypeInt, Options: []Option{{Name: "y"}}}}}).compile(true)
+	assert.ErrorContains(t, err, `option "x": options are only supported with type dict, or type list with elements dict`)
 }

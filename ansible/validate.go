@@ -2,6 +2,7 @@ package ansible
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -21,10 +22,33 @@ type validation struct {
 	// warnings and errors are the messages, in validation order.
 	warnings []string
 	errors   []string
+	// path names the dict options a sub-spec's parameters are found in,
+	// outermost first; empty at the top level.
+	path []string
+	// nullAbsent is Spec.NullMeansAbsent of the top-level spec.
+	nullAbsent bool
 }
 
 func (v *validation) fail(format string, args ...any) {
-	v.errors = append(v.errors, fmt.Sprintf(format, args...))
+	v.addError(fmt.Sprintf(format, args...))
+}
+
+// addError adds a message, with " found in a -> b" after it inside a
+// sub-spec, as AnsibleModule words it.
+func (v *validation) addError(msg string) {
+	if len(v.path) > 0 {
+		msg += " found in " + strings.Join(v.path, " -> ")
+	}
+	v.errors = append(v.errors, msg)
+}
+
+// foundIn is the part of a type conversion message that says where a
+// sub-option was found: " found in 'a -> b'.", or "" at the top level.
+func (v *validation) foundIn() string {
+	if len(v.path) == 0 {
+		return ""
+	}
+	return " found in '" + strings.Join(v.path, " -> ") + "'."
 }
 
 func (v *validation) addNoLog(value any) {
@@ -37,10 +61,16 @@ func (v *validation) addNoLog(value any) {
 // in AnsibleModule's order. moduleName is used in the unsupported
 // parameters message.
 func (c *compiled) validate(user *object, getenv func(string) (string, bool), moduleName string) *validation {
-	v := &validation{params: newObject(), given: map[string]bool{}, noLog: map[string]struct{}{}}
+	v := &validation{params: newObject(), given: map[string]bool{}, noLog: map[string]struct{}{}, nullAbsent: c.spec.NullMeansAbsent}
+	c.validateInto(v, user, getenv, moduleName)
+	return v
+}
+
+// validateInto validates user into v, whose path and nullAbsent are set.
+func (c *compiled) validateInto(v *validation, user *object, getenv func(string) (string, bool), moduleName string) {
 	p := v.params
 	for _, k := range user.keys {
-		if val := user.values[k]; val != nil || !c.spec.NullMeansAbsent || c.byName[k] == nil {
+		if val := user.values[k]; val != nil || !v.nullAbsent || c.byName[k] == nil {
 			p.set(k, val)
 		}
 	}
@@ -73,7 +103,7 @@ func (c *compiled) validate(user *object, getenv func(string) (string, bool), mo
 		}
 	}
 	c.checkRequired(v)
-	failed := c.convertAll(v, getenv)
+	failed := c.convertAll(v, getenv, moduleName)
 	c.checkValues(v, failed)
 	c.checkRequiredTogether(v)
 	c.checkRequiredOneOf(v)
@@ -85,10 +115,15 @@ func (c *compiled) validate(user *object, getenv func(string) (string, bool), mo
 		}
 	}
 	if len(unsupported) > 0 {
-		v.fail("Unsupported parameters for (%s) module: %s. Supported parameters include: %s.",
-			moduleName, strings.Join(sortedCopy(unsupported), ", "), c.supported())
+		prefix := strings.Join(v.path, ".")
+		for i, k := range unsupported {
+			if prefix != "" {
+				unsupported[i] = prefix + "." + k
+			}
+		}
+		v.errors = append(v.errors, fmt.Sprintf("Unsupported parameters for (%s) module: %s. Supported parameters include: %s.",
+			moduleName, strings.Join(sortedCopy(unsupported), ", "), c.supported()))
 	}
-	return v
 }
 
 // applyFallbacks gives absent options the value of the first environment
@@ -194,9 +229,10 @@ func (c *compiled) checkRequired(v *validation) {
 	}
 }
 
-// convertAll converts every non-null option to its type, and list items to
-// the elements type, and returns the options that failed.
-func (c *compiled) convertAll(v *validation, getenv func(string) (string, bool)) map[string]bool {
+// convertAll converts every non-null option to its type, list items to the
+// elements type, and dicts with sub-options through their sub-spec, and
+// returns the options that failed.
+func (c *compiled) convertAll(v *validation, getenv func(string) (string, bool), moduleName string) map[string]bool {
 	failed := map[string]bool{}
 	for _, o := range c.options {
 		raw, ok := v.params.get(o.Name)
@@ -205,23 +241,16 @@ func (c *compiled) convertAll(v *validation, getenv func(string) (string, bool))
 		}
 		val, err := convert(o.typ(), raw, getenv)
 		if err != nil {
-			v.fail("argument '%s' is of type %s and we were unable to convert to %s: %v", o.Name, pyType(raw), o.typ().name(), err)
+			v.errors = append(v.errors, fmt.Sprintf("argument '%s' is of type %s%s and we were unable to convert to %s: %v",
+				o.Name, pyType(raw), v.foundIn(), o.typ().name(), err))
 			failed[o.Name] = true
 			continue
 		}
 		if o.Elements != "" {
-			items := val.([]any) // a TypeList option converts to []any
-			converted := make([]any, 0, len(items))
-			for _, item := range items {
-				e, err := convert(o.Elements, item, getenv)
-				if err != nil {
-					v.fail("Elements value for option '%s' is of type %s and we were unable to convert to %s: %v", o.Name, pyType(item), o.Elements.name(), err)
-					failed[o.Name] = true
-					continue
-				}
-				converted = append(converted, e)
-			}
-			val = converted
+			val = o.convertElements(v, val.([]any), getenv, failed) // a TypeList option converts to []any
+		}
+		if o.sub != nil && !failed[o.Name] {
+			val = o.validateSub(v, val, getenv, moduleName)
 		}
 		val = plain(val)
 		v.params.set(o.Name, val)
@@ -230,6 +259,49 @@ func (c *compiled) convertAll(v *validation, getenv func(string) (string, bool))
 		}
 	}
 	return failed
+}
+
+// convertElements converts the items of a list option to its elements
+// type, marking the option failed when one does not convert.
+func (o *compiledOption) convertElements(v *validation, items []any, getenv func(string) (string, bool), failed map[string]bool) []any {
+	converted := make([]any, 0, len(items))
+	for _, item := range items {
+		e, err := convert(o.Elements, item, getenv)
+		if err != nil {
+			v.errors = append(v.errors, fmt.Sprintf("Elements value for option '%s' is of type %s%s and we were unable to convert to %s: %v",
+				o.Name, pyType(item), v.foundIn(), o.Elements.name(), err))
+			failed[o.Name] = true
+			continue
+		}
+		converted = append(converted, e)
+	}
+	return converted
+}
+
+// validateSub validates a dict option's value, or each dict of a list
+// option, against its sub-spec, and returns the validated value(s). The
+// messages, warnings and secrets of the sub-spec join v's.
+func (o *compiledOption) validateSub(v *validation, val any, getenv func(string) (string, bool), moduleName string) any {
+	one := func(obj *object) any {
+		sv := &validation{params: newObject(), given: map[string]bool{}, noLog: v.noLog,
+			path: append(slices.Clip(v.path), o.Name), nullAbsent: v.nullAbsent}
+		o.sub.validateInto(sv, obj, getenv, moduleName)
+		v.errors = append(v.errors, sv.errors...)
+		v.warnings = append(v.warnings, sv.warnings...)
+		return sv.params
+	}
+	if obj, ok := val.(*object); ok {
+		return one(obj)
+	}
+	items, _ := val.([]any)
+	out := make([]any, len(items))
+	for i, item := range items {
+		out[i] = item
+		if obj, ok := item.(*object); ok {
+			out[i] = one(obj)
+		}
+	}
+	return out
 }
 
 // checkValues checks choices, then the options' own checks, skipping the
@@ -243,7 +315,7 @@ func (c *compiled) checkValues(v *validation, failed map[string]bool) {
 		}
 		newVal, msg := o.checkChoices(val)
 		if msg != "" {
-			v.errors = append(v.errors, msg)
+			v.addError(msg)
 			bad[o.Name] = true
 			continue
 		}
@@ -256,7 +328,7 @@ func (c *compiled) checkValues(v *validation, failed map[string]bool) {
 		}
 		for _, check := range o.Checks {
 			if err := check(o.Name, val); err != nil {
-				v.errors = append(v.errors, err.Error())
+				v.addError(err.Error())
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package main
+package modules
 
 import (
 	"context"
@@ -128,4 +128,24 @@ func serverNames() ansible.Check {
 func quoteStart(s string) string {
 	runes := []rune(s)
 	return strconv.QuoteToASCII(string(runes[:min(len(runes), 20)])) + "..."
+}
+
+// interruptedMsg says that a signal interrupted the run and what the run
+// had changed by then, from its result data: the servers it registered and
+// deregistered, or the API actions it made.
+func interruptedMsg(ie *ansible.InterruptError, res ansible.Result) string {
+	var done []string
+	for _, key := range []string{"registered", "deregistered"} {
+		if names, _ := res.Data[key].([]string); len(names) > 0 {
+			done = append(done, key+" "+strings.Join(names, ", "))
+		}
+	}
+	if actions, _ := res.Data["actions"].([]string); len(actions) > 0 {
+		done = append(done, "made "+strings.Join(actions, ", "))
+	}
+	changed := "it had changed nothing"
+	if len(done) > 0 {
+		changed = "by then it had " + strings.Join(done, " and ")
+	}
+	return fmt.Sprintf("Interrupted by %s before the run finished; %s. Read the state again before running it again.", ie.Name(), changed)
 }

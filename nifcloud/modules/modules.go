@@ -1,0 +1,81 @@
+// Package modules holds the Ansible modules of the nifcloud_lb binary, one
+// file each: the option spec, the typed options, and the run function that
+// works through the API client (package nifcloud) and the logic on top of
+// it (package membership). Binary puts them together for ansible.Main.
+//
+// The modules share the connection options (Connection), the way they
+// build the API client, and the way they report failures (failure): a
+// message that says what failed and what to check, the API's error code,
+// message, request id and HTTP status, and what the run had already
+// changed.
+package modules
+
+import (
+	"context"
+	"math/rand/v2"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"nifcloud_lb/ansible"
+)
+
+// Env is what tests replace in the modules: the clock, the waits and the
+// API client's retry backoff. The zero value is the real thing.
+type Env struct {
+	// Now tells the time; nil means time.Now.
+	Now func() time.Time
+	// Sleep waits for d or until ctx ends; nil means a timer.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Retryer makes the API client's retryer; nil means the default.
+	Retryer func() aws.RetryerV2
+	// Jitter returns a number in [0, 1) for jittered waits; nil means
+	// math/rand/v2.
+	Jitter func() float64
+
+	version string // of the binary, for the User-Agent
+}
+
+// Binary returns the binary of every module, for ansible.Main.
+func Binary(version string, env Env) ansible.Binary {
+	return ansible.Binary{
+		Name:    "nifcloud_lb",
+		Version: version,
+		Modules: All(version, env),
+	}
+}
+
+// All returns every module of the binary.
+func All(version string, env Env) []ansible.Program {
+	env = env.withDefaults(version)
+	return []ansible.Program{
+		lbProgram(env),
+	}
+}
+
+// withDefaults fills the nil fields of env with the real things.
+func (env Env) withDefaults(version string) Env {
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	if env.Sleep == nil {
+		env.Sleep = sleep
+	}
+	if env.Jitter == nil {
+		env.Jitter = rand.Float64
+	}
+	env.version = version
+	return env
+}
+
+// sleep waits for d or until ctx ends, whichever comes first.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
