@@ -41,12 +41,6 @@ func decodeHealth(status int, body []byte) (*xmlDescribeInstanceHealthResponse, 
 	return &resp, err
 }
 
-// emptyPolicies are the present-but-empty cookie policies of real replies.
-var emptyPolicies = Policies{
-	AppCookieStickinessPolicies: []AppCookieStickinessPolicy{{}},
-	LBCookieStickinessPolicies:  []LBCookieStickinessPolicy{{}},
-}
-
 var (
 	web001 = Instance{InstanceID: "web001", InstanceUniqueID: "i-0a1b2c3d"}
 	web002 = Instance{InstanceID: "web002", InstanceUniqueID: "i-4e5f6a7b"}
@@ -60,10 +54,7 @@ var goldenDescriptions = []LoadBalancerDescription{
 		DNSName:          "198.51.100.20",
 		NetworkVolume:    10,
 		PolicyType:       "standard",
-		ListenerDescriptions: []ListenerDescription{{Listener: Listener{
-			Protocol: "HTTP", LoadBalancerPort: 80, InstancePort: 8080, BalancingType: 1,
-		}}},
-		Policies:          emptyPolicies,
+		Listener:          Listener{Protocol: "HTTP", LoadBalancerPort: 80, InstancePort: 8080, BalancingType: 1},
 		AvailabilityZones: []string{"east-11"},
 		Instances:         []Instance{web001, web002},
 		HealthCheck: HealthCheck{
@@ -82,10 +73,7 @@ var goldenDescriptions = []LoadBalancerDescription{
 		DNSName:          "198.51.100.20",
 		NetworkVolume:    10,
 		PolicyType:       "standard",
-		ListenerDescriptions: []ListenerDescription{{Listener: Listener{
-			Protocol: "HTTPS", LoadBalancerPort: 443, InstancePort: 8443, BalancingType: 2, SSLCertificateID: "1234",
-		}}},
-		Policies:          emptyPolicies,
+		Listener:          Listener{Protocol: "HTTPS", LoadBalancerPort: 443, InstancePort: 8443, BalancingType: 2},
 		AvailabilityZones: []string{"east-11"},
 		Instances:         []Instance{web001},
 		HealthCheck: HealthCheck{
@@ -227,14 +215,7 @@ func TestDecodeFixtures(t *testing.T) {
 		DNSName:          "111.171.200.1",
 		NetworkVolume:    20,
 		PolicyType:       "ats",
-		ListenerDescriptions: []ListenerDescription{{Listener: Listener{
-			Protocol: "HTTPS", LoadBalancerPort: 443, InstancePort: 443, BalancingType: 2, SSLCertificateID: "100",
-			SSLPolicy: &SSLPolicy{SSLPolicyID: "2", SSLPolicyName: "Standard Ciphers D ver1"},
-		}}},
-		Policies: Policies{
-			AppCookieStickinessPolicies: []AppCookieStickinessPolicy{{PolicyName: "app", CookieName: "SESSIONID"}},
-			LBCookieStickinessPolicies:  []LBCookieStickinessPolicy{{PolicyName: "lb", CookieExpirationPeriod: 3600}},
-		},
+		Listener:          Listener{Protocol: "HTTPS", LoadBalancerPort: 443, InstancePort: 443, BalancingType: 2},
 		AvailabilityZones: []string{"west-11", "west-12"},
 		Instances:         []Instance{{InstanceID: "server001", InstanceUniqueID: "i-abcd1234"}},
 		HealthCheck: HealthCheck{
@@ -262,9 +243,9 @@ func TestDecodeFixtures(t *testing.T) {
 		{"DescribeLoadBalancers-prefixed-root.xml", []LoadBalancerDescription{full}, []string{"2013-05-01T01:02:03Z"}, "f6dd8353-eb6b-6b4fd32e4f05"},
 		{"DescribeLoadBalancers-empty-elements.xml", []LoadBalancerDescription{
 			{
-				LoadBalancerName:     "lb002",
-				ListenerDescriptions: []ListenerDescription{{Listener: Listener{LoadBalancerPort: 8080, InstancePort: 80}}},
-				Option:               &Option{},
+				LoadBalancerName: "lb002",
+				Listener:         Listener{LoadBalancerPort: 8080, InstancePort: 80},
+				Option:           &Option{},
 			},
 			{LoadBalancerName: "lb003"},
 		}, []string{"", ""}, ""},

@@ -173,17 +173,23 @@ func (c *Client) DescribeInstanceHealth(ctx context.Context, in *DescribeInstanc
 // checkTarget validates the port definition of an input and, when
 // needInstances, that at least one server is named.
 func checkTarget(name string, lbPort, instPort, instances int, needInstances bool) error {
-	if name == "" {
-		return fmt.Errorf("%w: empty LoadBalancerName", ErrInvalidInput)
-	}
-	if err := checkPort("LoadBalancerPort", lbPort); err != nil {
-		return err
-	}
-	if err := checkPort("InstancePort", instPort); err != nil {
+	if err := checkPortDefinition(name, lbPort, instPort); err != nil {
 		return err
 	}
 	if needInstances && instances == 0 {
 		return fmt.Errorf("%w: no instances given", ErrInvalidInput)
 	}
 	return nil
+}
+
+// checkPortDefinition validates the load balancer name (a shared one
+// allowed) and the two ports that identify a port definition.
+func checkPortDefinition(name string, lbPort, instPort int) error {
+	if err := checkName("LoadBalancerName", name, true); err != nil {
+		return err
+	}
+	if err := checkPort("LoadBalancerPort", lbPort); err != nil {
+		return err
+	}
+	return checkPort("InstancePort", instPort)
 }
