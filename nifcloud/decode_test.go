@@ -50,10 +50,10 @@ var (
 // without the CreatedTime values (checked as text).
 var goldenDescriptions = []LoadBalancerDescription{
 	{
-		LoadBalancerName: "weblb01",
-		DNSName:          "198.51.100.20",
-		NetworkVolume:    10,
-		PolicyType:       "standard",
+		LoadBalancerName:  "weblb01",
+		DNSName:           "198.51.100.20",
+		NetworkVolume:     10,
+		PolicyType:        "standard",
 		Listener:          Listener{Protocol: "HTTP", LoadBalancerPort: 80, InstancePort: 8080, BalancingType: 1},
 		AvailabilityZones: []string{"east-11"},
 		Instances:         []Instance{web001, web002},
@@ -69,10 +69,10 @@ var goldenDescriptions = []LoadBalancerDescription{
 		NextMonthAccountingType: "2",
 	},
 	{
-		LoadBalancerName: "weblb01",
-		DNSName:          "198.51.100.20",
-		NetworkVolume:    10,
-		PolicyType:       "standard",
+		LoadBalancerName:  "weblb01",
+		DNSName:           "198.51.100.20",
+		NetworkVolume:     10,
+		PolicyType:        "standard",
 		Listener:          Listener{Protocol: "HTTPS", LoadBalancerPort: 443, InstancePort: 8443, BalancingType: 2},
 		AvailabilityZones: []string{"east-11"},
 		Instances:         []Instance{web001},
@@ -211,10 +211,10 @@ func TestDecodeGoldenErrors(t *testing.T) {
 func TestDecodeFixtures(t *testing.T) {
 	t.Parallel()
 	full := LoadBalancerDescription{
-		LoadBalancerName: "lb001",
-		DNSName:          "111.171.200.1",
-		NetworkVolume:    20,
-		PolicyType:       "ats",
+		LoadBalancerName:  "lb001",
+		DNSName:           "111.171.200.1",
+		NetworkVolume:     20,
+		PolicyType:        "ats",
 		Listener:          Listener{Protocol: "HTTPS", LoadBalancerPort: 443, InstancePort: 443, BalancingType: 2},
 		AvailabilityZones: []string{"west-11", "west-12"},
 		Instances:         []Instance{{InstanceID: "server001", InstanceUniqueID: "i-abcd1234"}},
