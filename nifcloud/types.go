@@ -149,18 +149,35 @@ type Option struct {
 	SorryPage SorryPage
 }
 
-// SessionStickinessPolicy is the session stickiness setting.
+// SessionStickinessPolicy is the session stickiness setting. As the
+// SessionStickinessPolicyUpdate of UpdateLoadBalancerOption, Enabled is
+// always sent (as Enable) and a zero ExpirationPeriod is not.
 type SessionStickinessPolicy struct {
 	// Enabled reports whether stickiness is on.
-	Enabled bool
+	Enabled bool `url:"Enable"`
 	// ExpirationPeriod is the stickiness period in minutes.
-	ExpirationPeriod int
+	ExpirationPeriod int `url:"ExpirationPeriod,omitempty"`
 }
 
-// SorryPage is the sorry page setting.
+// EncodeValues implements query.Encoder: key.Enable and, when set,
+// key.ExpirationPeriod.
+func (p SessionStickinessPolicy) EncodeValues(key string, v *url.Values) error {
+	return encodeStruct(key, p, v)
+}
+
+// SorryPage is the sorry page setting. As the SorryPageUpdate of
+// UpdateLoadBalancerOption, Enabled is always sent (as Enable) and a zero
+// StatusCode is not.
 type SorryPage struct {
 	// Enabled reports whether the sorry page is on.
-	Enabled bool
-	// StatusCode is the HTTP status of the sorry page.
-	StatusCode int
+	Enabled bool `url:"Enable"`
+	// StatusCode is the HTTP status of the sorry page,
+	// SorryPageStatusOK or SorryPageStatusServiceUnavailable.
+	StatusCode int `url:"StatusCode,omitempty"`
+}
+
+// EncodeValues implements query.Encoder: key.Enable and, when set,
+// key.StatusCode.
+func (p SorryPage) EncodeValues(key string, v *url.Values) error {
+	return encodeStruct(key, p, v)
 }
