@@ -255,7 +255,8 @@ type NiftyRegisterInstancesWithElasticLoadBalancerInput struct {
 	Protocol                string `url:"Protocol"`
 	ElasticLoadBalancerPort int    `url:"ElasticLoadBalancerPort"`
 	InstancePort            int    `url:"InstancePort"`
-	// Instances are the server names to register (at least one).
+	// Instances are the server names to register (or deregister) (at
+	// least one).
 	Instances InstanceIDs `url:"Instances"`
 }
 
@@ -282,25 +283,22 @@ func (c *Client) NiftyRegisterInstancesWithElasticLoadBalancer(ctx context.Conte
 }
 
 func (in *NiftyRegisterInstancesWithElasticLoadBalancerInput) check() error {
-	return checkElasticInstances(in.ElasticLoadBalancerName, in.ElasticLoadBalancerID,
-		in.Protocol, in.ElasticLoadBalancerPort, in.InstancePort, len(in.Instances))
+	if err := checkElasticTarget(in.ElasticLoadBalancerName, in.ElasticLoadBalancerID,
+		in.Protocol, in.ElasticLoadBalancerPort, in.InstancePort); err != nil {
+		return err
+	}
+	if len(in.Instances) == 0 {
+		return fmt.Errorf("%w: no instances given", ErrInvalidInput)
+	}
+	return nil
 }
 
 // NiftyDeregisterInstancesFromElasticLoadBalancerInput names servers to
-// remove from one listener of an elastic load balancer.
-type NiftyDeregisterInstancesFromElasticLoadBalancerInput struct {
-	// ElasticLoadBalancerName or ElasticLoadBalancerID is the load
-	// balancer (exactly one).
-	ElasticLoadBalancerName string `url:"ElasticLoadBalancerName,omitempty"`
-	ElasticLoadBalancerID   string `url:"ElasticLoadBalancerId,omitempty"`
-	// Protocol, ElasticLoadBalancerPort and InstancePort identify the
-	// listener (required).
-	Protocol                string `url:"Protocol"`
-	ElasticLoadBalancerPort int    `url:"ElasticLoadBalancerPort"`
-	InstancePort            int    `url:"InstancePort"`
-	// Instances are the server names to deregister (at least one).
-	Instances InstanceIDs `url:"Instances"`
-}
+// remove from one listener of an elastic load balancer. Its fields are those
+// of NiftyRegisterInstancesWithElasticLoadBalancerInput: the load balancer
+// by name or id, the listener, and the server names to deregister (at least
+// one).
+type NiftyDeregisterInstancesFromElasticLoadBalancerInput NiftyRegisterInstancesWithElasticLoadBalancerInput
 
 // NiftyDeregisterInstancesFromElasticLoadBalancerOutput is the reply of
 // NiftyDeregisterInstancesFromElasticLoadBalancer (which lists no servers).
@@ -324,8 +322,7 @@ func (c *Client) NiftyDeregisterInstancesFromElasticLoadBalancer(ctx context.Con
 }
 
 func (in *NiftyDeregisterInstancesFromElasticLoadBalancerInput) check() error {
-	return checkElasticInstances(in.ElasticLoadBalancerName, in.ElasticLoadBalancerID,
-		in.Protocol, in.ElasticLoadBalancerPort, in.InstancePort, len(in.Instances))
+	return (*NiftyRegisterInstancesWithElasticLoadBalancerInput)(in).check()
 }
 
 // NiftyDescribeInstanceElasticLoadBalancerHealthInput selects the listener,
@@ -370,18 +367,6 @@ func (c *Client) NiftyDescribeInstanceElasticLoadBalancerHealth(ctx context.Cont
 func (in *NiftyDescribeInstanceElasticLoadBalancerHealthInput) check() error {
 	return checkElasticTarget(in.ElasticLoadBalancerName, in.ElasticLoadBalancerID,
 		in.Protocol, in.ElasticLoadBalancerPort, in.InstancePort)
-}
-
-// checkElasticInstances validates the listener of a register or deregister
-// input and that it names at least one server.
-func checkElasticInstances(name, id, protocol string, lbPort, instPort, instances int) error {
-	if err := checkElasticTarget(name, id, protocol, lbPort, instPort); err != nil {
-		return err
-	}
-	if instances == 0 {
-		return fmt.Errorf("%w: no instances given", ErrInvalidInput)
-	}
-	return nil
 }
 
 // checkElasticTarget validates the load balancer and the listener of an
