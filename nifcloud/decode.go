@@ -9,10 +9,16 @@ import (
 	"unicode"
 )
 
-// The types below mirror the XML replies. Tags name elements without a
-// namespace, so they match the current namespace, the historic ones and
-// none. Numbers, booleans and times use the xml* scalar types, which read an
-// empty element as absent (zero) instead of failing.
+// Replies are decoded with encoding/xml into types that mirror them (here
+// and in decode_classic.go and decode_elastic.go) and hold only the elements
+// the modules use; every other element is skipped. Tags name elements
+// without a namespace, so they match the current namespace, the historic
+// ones and none. Numbers, booleans and times use the xml* scalar types, which
+// read an empty element as absent (zero) instead of failing; the mirror
+// types are converted to the public ones with plain int, bool and time.Time
+// fields. Lists of servers and health results, the bulk of a busy
+// listener's reply, decode straight into the public Instance and
+// InstanceState types.
 
 // responseMetadata holds the request id of a success reply.
 type responseMetadata struct {
@@ -29,153 +35,32 @@ func (m responseMetadata) requestID() string {
 	return strings.TrimSpace(m.RequestIDLower)
 }
 
-type xmlDescribeLoadBalancersResponse struct {
-	XMLName      xml.Name                     `xml:"DescribeLoadBalancersResponse"`
-	Descriptions []xmlLoadBalancerDescription `xml:"DescribeLoadBalancersResult>LoadBalancerDescriptions>member"`
+// decodeReply decodes a success reply into out with encoding/xml.
+func decodeReply(body []byte, out response) error {
+	return xml.Unmarshal(body, out)
+}
+
+// xmlMetadataResponse is a reply that carries nothing but its request id:
+// its Result element is empty or absent. root is the root element it must
+// have, e.g. "DeleteLoadBalancerResponse".
+type xmlMetadataResponse struct {
+	root string
 	responseMetadata
 }
 
-type xmlLoadBalancerDescription struct {
-	LoadBalancerName        string                      `xml:"LoadBalancerName"`
-	DNSName                 string                      `xml:"DNSName"`
-	NetworkVolume           xmlInt                      `xml:"NetworkVolume"`
-	PolicyType              string                      `xml:"PolicyType"`
-	Listeners               []xmlListener               `xml:"ListenerDescriptions>member>Listener"`
-	AppCookiePolicies       []AppCookieStickinessPolicy `xml:"Policies>AppCookieStickinessPolicies>member"`
-	LBCookiePolicies        []xmlLBCookiePolicy         `xml:"Policies>LBCookieStickinessPolicies>member"`
-	AvailabilityZones       []string                    `xml:"AvailabilityZones>member"`
-	Instances               []Instance                  `xml:"Instances>member"`
-	HealthCheck             xmlHealthCheck              `xml:"HealthCheck"`
-	FilterType              string                      `xml:"Filter>FilterType"`
-	IPAddresses             []string                    `xml:"Filter>IPAddresses>member>IPAddress"`
-	CreatedTime             xmlTime                     `xml:"CreatedTime"`
-	AccountingType          string                      `xml:"AccountingType"`
-	NextMonthAccountingType string                      `xml:"NextMonthAccountingType"`
-	Option                  *xmlOption                  `xml:"Option"`
-	Description             string                      `xml:"Description"`
+// metadataResponse returns the reply type of action, whose reply carries
+// nothing but its request id.
+func metadataResponse(action string) *xmlMetadataResponse {
+	return &xmlMetadataResponse{root: action + "Response"}
 }
 
-type xmlListener struct {
-	Protocol         string     `xml:"Protocol"`
-	LoadBalancerPort xmlInt     `xml:"LoadBalancerPort"`
-	InstancePort     xmlInt     `xml:"InstancePort"`
-	BalancingType    xmlInt     `xml:"BalancingType"`
-	SSLCertificateID string     `xml:"SSLCertificateId"`
-	SSLPolicy        *SSLPolicy `xml:"SSLPolicy"`
-}
-
-type xmlLBCookiePolicy struct {
-	PolicyName             string `xml:"PolicyName"`
-	CookieExpirationPeriod xmlInt `xml:"CookieExpirationPeriod"`
-}
-
-type xmlHealthCheck struct {
-	Target             string          `xml:"Target"`
-	Interval           xmlInt          `xml:"Interval"`
-	Timeout            xmlInt          `xml:"Timeout"`
-	UnhealthyThreshold xmlInt          `xml:"UnhealthyThreshold"`
-	HealthyThreshold   xmlInt          `xml:"HealthyThreshold"`
-	InstanceStates     []InstanceState `xml:"InstanceStates>member"`
-}
-
-type xmlOption struct {
-	StickinessEnabled xmlBool `xml:"SessionStickinessPolicy>Enabled"`
-	ExpirationPeriod  xmlInt  `xml:"SessionStickinessPolicy>ExpirationPeriod"`
-	SorryPageEnabled  xmlBool `xml:"SorryPage>Enabled"`
-	SorryPageStatus   xmlInt  `xml:"SorryPage>StatusCode"`
-}
-
-type xmlRegisterInstancesResponse struct {
-	XMLName   xml.Name   `xml:"RegisterInstancesWithLoadBalancerResponse"`
-	Instances []Instance `xml:"RegisterInstancesWithLoadBalancerResult>Instances>member"`
-	responseMetadata
-}
-
-type xmlDeregisterInstancesResponse struct {
-	XMLName   xml.Name   `xml:"DeregisterInstancesFromLoadBalancerResponse"`
-	Instances []Instance `xml:"DeregisterInstancesFromLoadBalancerResult>Instances>member"`
-	responseMetadata
-}
-
-type xmlDescribeInstanceHealthResponse struct {
-	XMLName        xml.Name        `xml:"DescribeInstanceHealthResponse"`
-	InstanceStates []InstanceState `xml:"DescribeInstanceHealthResult>InstanceStates>member"`
-	responseMetadata
-}
-
-// output converts the reply to the public type.
-func (r *xmlDescribeLoadBalancersResponse) output() *DescribeLoadBalancersOutput {
-	out := &DescribeLoadBalancersOutput{
-		LoadBalancerDescriptions: make([]LoadBalancerDescription, len(r.Descriptions)),
-		RequestID:                r.requestID(),
+// UnmarshalXML implements xml.Unmarshaler: it checks the root element, as a
+// tagged XMLName field would, and reads the request id.
+func (r *xmlMetadataResponse) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	if start.Name.Local != r.root {
+		return fmt.Errorf("expected element type <%s> but have <%s>", r.root, start.Name.Local)
 	}
-	for i := range r.Descriptions {
-		out.LoadBalancerDescriptions[i] = r.Descriptions[i].description()
-	}
-	return out
-}
-
-// description converts one member to the public type.
-func (x *xmlLoadBalancerDescription) description() LoadBalancerDescription {
-	d := LoadBalancerDescription{
-		LoadBalancerName: x.LoadBalancerName,
-		DNSName:          x.DNSName,
-		NetworkVolume:    int(x.NetworkVolume),
-		PolicyType:       x.PolicyType,
-		Policies: Policies{
-			AppCookieStickinessPolicies: x.AppCookiePolicies,
-		},
-		AvailabilityZones: x.AvailabilityZones,
-		Instances:         x.Instances,
-		HealthCheck: HealthCheck{
-			Target:             x.HealthCheck.Target,
-			Interval:           int(x.HealthCheck.Interval),
-			Timeout:            int(x.HealthCheck.Timeout),
-			UnhealthyThreshold: int(x.HealthCheck.UnhealthyThreshold),
-			HealthyThreshold:   int(x.HealthCheck.HealthyThreshold),
-			InstanceStates:     x.HealthCheck.InstanceStates,
-		},
-		Filter:                  Filter{FilterType: x.FilterType, IPAddresses: x.IPAddresses},
-		CreatedTime:             time.Time(x.CreatedTime),
-		AccountingType:          x.AccountingType,
-		NextMonthAccountingType: x.NextMonthAccountingType,
-		Description:             x.Description,
-	}
-	if len(x.Listeners) > 0 {
-		d.ListenerDescriptions = make([]ListenerDescription, len(x.Listeners))
-		for i, l := range x.Listeners {
-			d.ListenerDescriptions[i] = ListenerDescription{Listener: Listener{
-				Protocol:         l.Protocol,
-				LoadBalancerPort: int(l.LoadBalancerPort),
-				InstancePort:     int(l.InstancePort),
-				BalancingType:    int(l.BalancingType),
-				SSLCertificateID: l.SSLCertificateID,
-				SSLPolicy:        l.SSLPolicy,
-			}}
-		}
-	}
-	if len(x.LBCookiePolicies) > 0 {
-		d.Policies.LBCookieStickinessPolicies = make([]LBCookieStickinessPolicy, len(x.LBCookiePolicies))
-		for i, p := range x.LBCookiePolicies {
-			d.Policies.LBCookieStickinessPolicies[i] = LBCookieStickinessPolicy{
-				PolicyName:             p.PolicyName,
-				CookieExpirationPeriod: int(p.CookieExpirationPeriod),
-			}
-		}
-	}
-	if x.Option != nil {
-		d.Option = &Option{
-			SessionStickinessPolicy: SessionStickinessPolicy{
-				Enabled:          bool(x.Option.StickinessEnabled),
-				ExpirationPeriod: int(x.Option.ExpirationPeriod),
-			},
-			SorryPage: SorryPage{
-				Enabled:    bool(x.Option.SorryPageEnabled),
-				StatusCode: int(x.Option.SorryPageStatus),
-			},
-		}
-	}
-	return d
+	return d.DecodeElement(&r.responseMetadata, &start)
 }
 
 // xmlInt is an integer element; an empty element is absent (zero).
@@ -261,6 +146,16 @@ func (t *xmlTime) set(name, s string) error {
 		}
 	}
 	return fmt.Errorf("%s: invalid timestamp %s", name, quoteShort(s))
+}
+
+// MarshalText implements encoding.TextMarshaler in the form UnmarshalXML
+// reads (empty for the zero time), so that a decoded reply encodes back to
+// one that decodes the same (the fuzz tests check it).
+func (t xmlTime) MarshalText() ([]byte, error) {
+	if time.Time(t).IsZero() {
+		return nil, nil
+	}
+	return []byte(time.Time(t).Format(time.RFC3339Nano)), nil
 }
 
 // elementText reads the text of the element that start opened, trimmed.

@@ -3,6 +3,7 @@ package nifcloud
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -41,12 +42,6 @@ func decodeHealth(status int, body []byte) (*xmlDescribeInstanceHealthResponse, 
 	return &resp, err
 }
 
-// emptyPolicies are the present-but-empty cookie policies of real replies.
-var emptyPolicies = Policies{
-	AppCookieStickinessPolicies: []AppCookieStickinessPolicy{{}},
-	LBCookieStickinessPolicies:  []LBCookieStickinessPolicy{{}},
-}
-
 var (
 	web001 = Instance{InstanceID: "web001", InstanceUniqueID: "i-0a1b2c3d"}
 	web002 = Instance{InstanceID: "web002", InstanceUniqueID: "i-4e5f6a7b"}
@@ -56,14 +51,11 @@ var (
 // without the CreatedTime values (checked as text).
 var goldenDescriptions = []LoadBalancerDescription{
 	{
-		LoadBalancerName: "weblb01",
-		DNSName:          "198.51.100.20",
-		NetworkVolume:    10,
-		PolicyType:       "standard",
-		ListenerDescriptions: []ListenerDescription{{Listener: Listener{
-			Protocol: "HTTP", LoadBalancerPort: 80, InstancePort: 8080, BalancingType: 1,
-		}}},
-		Policies:          emptyPolicies,
+		LoadBalancerName:  "weblb01",
+		DNSName:           "198.51.100.20",
+		NetworkVolume:     10,
+		PolicyType:        "standard",
+		Listener:          Listener{Protocol: "HTTP", LoadBalancerPort: 80, InstancePort: 8080, BalancingType: 1},
 		AvailabilityZones: []string{"east-11"},
 		Instances:         []Instance{web001, web002},
 		HealthCheck: HealthCheck{
@@ -78,14 +70,11 @@ var goldenDescriptions = []LoadBalancerDescription{
 		NextMonthAccountingType: "2",
 	},
 	{
-		LoadBalancerName: "weblb01",
-		DNSName:          "198.51.100.20",
-		NetworkVolume:    10,
-		PolicyType:       "standard",
-		ListenerDescriptions: []ListenerDescription{{Listener: Listener{
-			Protocol: "HTTPS", LoadBalancerPort: 443, InstancePort: 8443, BalancingType: 2, SSLCertificateID: "1234",
-		}}},
-		Policies:          emptyPolicies,
+		LoadBalancerName:  "weblb01",
+		DNSName:           "198.51.100.20",
+		NetworkVolume:     10,
+		PolicyType:        "standard",
+		Listener:          Listener{Protocol: "HTTPS", LoadBalancerPort: 443, InstancePort: 8443, BalancingType: 2},
 		AvailabilityZones: []string{"east-11"},
 		Instances:         []Instance{web001},
 		HealthCheck: HealthCheck{
@@ -156,43 +145,39 @@ func TestDecodeGoldenDescribeInstanceHealth(t *testing.T) {
 	assert.Equal(t, "0c9b8a7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d", health.requestID())
 }
 
-func TestDecodeGoldenResponsesOfOtherActions(t *testing.T) {
-	t.Parallel()
-	// The replies of actions this package does not call are still the
-	// success envelope, not an error: checkResponse lets them through,
-	// and decoding them as another action fails on the root element.
-	for _, name := range []string{"ConfigureHealthCheck", "CreateLoadBalancer", "DeleteLoadBalancer", "RegisterPortWithLoadBalancer", "SetFilterForLoadBalancer"} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			body := readTestdata(t, "responses/"+name+".xml")
-			assert.Nil(t, checkResponse(name, 200, body))
-			_, err := decodeDescribe(200, body)
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), "expected element type <DescribeLoadBalancersResponse> but have <"+name+"Response>")
-		})
-	}
-}
-
 // goldenErrors are the files of testdata/errors with their contents.
 var goldenErrors = []struct {
 	file, code, message, requestID string
 }{
-	{"Client.Inoperable.LoadBalancer.HavingRegisteredInstance.xml", "Client.Inoperable.LoadBalancer.HavingRegisteredInstance",
+	{"Client.Inoperable.LoadBalancer.HavingRegisteredInstance.xml", CodeInstanceAlreadyRegistered,
 		"The instance ID 'web001' already exists with this LoadBalancer.", "3b4c5d6e-7f8a-4b9c-8d1e-f2a3b4c5d6e7"},
-	{"Client.Inoperable.LoadBalancerPort.AlreadyExists.xml", "Client.Inoperable.LoadBalancerPort.AlreadyExists",
+	{"Client.Inoperable.LoadBalancerPort.AlreadyExists.xml", CodeLoadBalancerPortAlreadyExists,
 		"The requested LoadBalancerPort '443' already exists.", "5d6e7f8a-9bac-4dbe-8f3a-b4c5d6e7f809"},
-	{"Client.InvalidParameterDuplicate.IpAddress.xml", "Client.InvalidParameterDuplicate.IpAddress",
+	{"Client.InvalidParameterDuplicate.IpAddress.xml", CodeIPAddressDuplicate,
 		"The IP Address '203.0.113.5' already set to this filter(LoadBalancer 'weblb01', loadBalancerPort '80').", "6e7f8a9b-acbd-4ecf-9a4b-c5d6e7f8091a"},
-	{"Client.InvalidParameterDuplicate.LoadBalancer.xml", "Client.InvalidParameterDuplicate.LoadBalancer",
+	{"Client.InvalidParameterDuplicate.LoadBalancer.xml", CodeLoadBalancerDuplicate,
 		"The LoadBalancer 'weblb01' already exists.", "4c5d6e7f-8a9b-4cad-9e2f-a3b4c5d6e7f8"},
-	{"Client.InvalidParameterNotFound.Instance-deregister.xml", "Client.InvalidParameterNotFound.Instance",
+	{"Client.InvalidParameterNotFound.Instance-deregister.xml", CodeInstanceNotFound,
 		"The instance ID 'web003' does not register at the LoadBalancer 'weblb01'.", "8091a2b3-c4d5-4e6f-9a7b-8c9d0e1f2a3b"},
-	{"Client.InvalidParameterNotFound.Instance.xml", "Client.InvalidParameterNotFound.Instance",
+	{"Client.InvalidParameterNotFound.Instance.xml", CodeInstanceNotFound,
 		"The instance ID 'web009' does not exist.", "2a3b4c5d-6e7f-4a8b-9c0d-e1f2a3b4c5d6"},
-	{"Client.InvalidParameterNotFound.LoadBalancer.xml", "Client.InvalidParameterNotFound.LoadBalancer",
+	{"Client.InvalidParameterNotFound.LoadBalancer.xml", CodeLoadBalancerNotFound,
 		"The LoadBalancerName 'lb001' does not exist.", "5ec8da0a-6e23-4343-b474-ca0bb5c22a51"},
-	{"Client.InvalidParameterNotFound.LoadBalancerPort.xml", "Client.InvalidParameterNotFound.LoadBalancerPort",
+	{"Client.InvalidParameterNotFound.LoadBalancerPort.xml", CodeLoadBalancerPortNotFound,
 		"The requested LoadBalancer 'weblb01' does not have this port (loadBalancerPort:80,instancePort:80).", "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9"},
+	{"Client.Inoperable.ElasticLoadBalancer.HavingRegisteredInstance.xml", CodeElasticInstanceAlreadyRegistered,
+		"The Instances_member_InstanceId 'web001' already exists with this ElasticLoadBalancer.", "9f8b0c3d-6e1a-4f5b-9ca9-2d4e6a8b0fbb"},
+	{"Client.InvalidParameterNotFound.ElasticLoadBalancer-register.xml", CodeElasticLoadBalancerNotFound,
+		"The ElasticLoadBalancerName 'elb001' does not exist.", "5b4d6e9f-2a7c-4b1d-9e65-8f0a2c4d6b77"},
+	{"Client.InvalidParameterNotFound.ElasticLoadBalancer.xml", CodeElasticLoadBalancerNotFound,
+		"The ElasticLoadBalancers_ElasticLoadBalancerName 'elb001' does not exist.", "4a3c5d8e-1f6b-4a0c-8d54-7e9f1b3c5a66"},
+	{"Client.InvalidParameterNotFound.Instance-elastic-deregister.xml", CodeInstanceNotFound,
+		"The Instances_member_InstanceId 'web003' does not register at the ElasticLoadBalancer 'webelb01'.", "8e7a9b2c-5d0f-4e4a-8b98-1c3d5f7a9eaa"},
+	{"Client.InvalidParameterNotFound.Instance-elastic.xml", CodeInstanceNotFound,
+		"The Instances_member_InstanceId 'web009' does not exist.", "7d6f8a1b-4c9e-4d3f-9a87-0b2c4e6f8d99"},
+	{"Client.InvalidParameterNotFound.Protocol.or.ElasticLoadBalancerPort.xml", CodeElasticListenerNotFound,
+		"The requested ElasticLoadBalancerName ('webelb01') does not have this protocol and port (Protocol: 'UDP',ElasticLoadBalancerPort: '80',InstancePort: '8080').",
+		"6c5e7f0a-3b8d-4c2e-8f76-9a1b3d5e7c88"},
 	{"Server.InternalError.xml", "Server.InternalError",
 		"An error has occurred. Please try again later.", "7f8a9bac-bdce-4fd0-8b5c-d6e7f8091a2b"},
 }
@@ -223,18 +208,11 @@ func TestDecodeGoldenErrors(t *testing.T) {
 func TestDecodeFixtures(t *testing.T) {
 	t.Parallel()
 	full := LoadBalancerDescription{
-		LoadBalancerName: "lb001",
-		DNSName:          "111.171.200.1",
-		NetworkVolume:    20,
-		PolicyType:       "ats",
-		ListenerDescriptions: []ListenerDescription{{Listener: Listener{
-			Protocol: "HTTPS", LoadBalancerPort: 443, InstancePort: 443, BalancingType: 2, SSLCertificateID: "100",
-			SSLPolicy: &SSLPolicy{SSLPolicyID: "2", SSLPolicyName: "Standard Ciphers D ver1"},
-		}}},
-		Policies: Policies{
-			AppCookieStickinessPolicies: []AppCookieStickinessPolicy{{PolicyName: "app", CookieName: "SESSIONID"}},
-			LBCookieStickinessPolicies:  []LBCookieStickinessPolicy{{PolicyName: "lb", CookieExpirationPeriod: 3600}},
-		},
+		LoadBalancerName:  "lb001",
+		DNSName:           "111.171.200.1",
+		NetworkVolume:     20,
+		PolicyType:        "ats",
+		Listener:          Listener{Protocol: "HTTPS", LoadBalancerPort: 443, InstancePort: 443, BalancingType: 2},
 		AvailabilityZones: []string{"west-11", "west-12"},
 		Instances:         []Instance{{InstanceID: "server001", InstanceUniqueID: "i-abcd1234"}},
 		HealthCheck: HealthCheck{
@@ -262,9 +240,9 @@ func TestDecodeFixtures(t *testing.T) {
 		{"DescribeLoadBalancers-prefixed-root.xml", []LoadBalancerDescription{full}, []string{"2013-05-01T01:02:03Z"}, "f6dd8353-eb6b-6b4fd32e4f05"},
 		{"DescribeLoadBalancers-empty-elements.xml", []LoadBalancerDescription{
 			{
-				LoadBalancerName:     "lb002",
-				ListenerDescriptions: []ListenerDescription{{Listener: Listener{LoadBalancerPort: 8080, InstancePort: 80}}},
-				Option:               &Option{},
+				LoadBalancerName: "lb002",
+				Listener:         Listener{LoadBalancerPort: 8080, InstancePort: 80},
+				Option:           &Option{},
 			},
 			{LoadBalancerName: "lb003"},
 		}, []string{"", ""}, ""},
@@ -420,4 +398,18 @@ func TestExcerpt(t *testing.T) {
 			assert.Equal(t, tt.want, excerpt([]byte(tt.in)))
 		})
 	}
+}
+
+func TestGoldenErrorsAreAllChecked(t *testing.T) {
+	t.Parallel()
+	paths, err := filepath.Glob(filepath.Join("testdata", "errors", "*.xml"))
+	require.NoError(t, err)
+	checked := map[string]bool{}
+	for _, ge := range goldenErrors {
+		checked[ge.file] = true
+	}
+	for _, p := range paths {
+		assert.True(t, checked[filepath.Base(p)], "%s is not in goldenErrors", p)
+	}
+	assert.Len(t, paths, len(goldenErrors))
 }

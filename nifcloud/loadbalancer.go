@@ -75,14 +75,8 @@ type RegisterInstancesWithLoadBalancerOutput struct {
 //
 // API reference: https://docs.nifcloud.com/cp/api/RegisterInstancesWithLoadBalancer.htm
 func (c *Client) RegisterInstancesWithLoadBalancer(ctx context.Context, in *RegisterInstancesWithLoadBalancerInput) (*RegisterInstancesWithLoadBalancerOutput, error) {
-	if in == nil {
-		return nil, fmt.Errorf("%s: %w: nil input", ActionRegisterInstancesWithLoadBalancer, ErrInvalidInput)
-	}
-	if err := checkTarget(in.LoadBalancerName, in.LoadBalancerPort, in.InstancePort, len(in.Instances), true); err != nil {
-		return nil, fmt.Errorf("%s: %w", ActionRegisterInstancesWithLoadBalancer, err)
-	}
 	var resp xmlRegisterInstancesResponse
-	if err := c.do(ctx, ActionRegisterInstancesWithLoadBalancer, true, in, &resp); err != nil {
+	if err := run(ctx, c, ActionRegisterInstancesWithLoadBalancer, true, in, &resp); err != nil {
 		return nil, err
 	}
 	return &RegisterInstancesWithLoadBalancerOutput{Instances: resp.Instances, RequestID: resp.requestID()}, nil
@@ -117,14 +111,8 @@ type DeregisterInstancesFromLoadBalancerOutput struct {
 //
 // API reference: https://docs.nifcloud.com/cp/api/DeregisterInstancesFromLoadBalancer.htm
 func (c *Client) DeregisterInstancesFromLoadBalancer(ctx context.Context, in *DeregisterInstancesFromLoadBalancerInput) (*DeregisterInstancesFromLoadBalancerOutput, error) {
-	if in == nil {
-		return nil, fmt.Errorf("%s: %w: nil input", ActionDeregisterInstancesFromLoadBalancer, ErrInvalidInput)
-	}
-	if err := checkTarget(in.LoadBalancerName, in.LoadBalancerPort, in.InstancePort, len(in.Instances), true); err != nil {
-		return nil, fmt.Errorf("%s: %w", ActionDeregisterInstancesFromLoadBalancer, err)
-	}
 	var resp xmlDeregisterInstancesResponse
-	if err := c.do(ctx, ActionDeregisterInstancesFromLoadBalancer, true, in, &resp); err != nil {
+	if err := run(ctx, c, ActionDeregisterInstancesFromLoadBalancer, true, in, &resp); err != nil {
 		return nil, err
 	}
 	return &DeregisterInstancesFromLoadBalancerOutput{Instances: resp.Instances, RequestID: resp.requestID()}, nil
@@ -157,33 +145,61 @@ type DescribeInstanceHealthOutput struct {
 //
 // API reference: https://docs.nifcloud.com/cp/api/DescribeInstanceHealth.htm
 func (c *Client) DescribeInstanceHealth(ctx context.Context, in *DescribeInstanceHealthInput) (*DescribeInstanceHealthOutput, error) {
-	if in == nil {
-		return nil, fmt.Errorf("%s: %w: nil input", ActionDescribeInstanceHealth, ErrInvalidInput)
-	}
-	if err := checkTarget(in.LoadBalancerName, in.LoadBalancerPort, in.InstancePort, len(in.Instances), false); err != nil {
-		return nil, fmt.Errorf("%s: %w", ActionDescribeInstanceHealth, err)
-	}
 	var resp xmlDescribeInstanceHealthResponse
-	if err := c.do(ctx, ActionDescribeInstanceHealth, false, in, &resp); err != nil {
+	if err := run(ctx, c, ActionDescribeInstanceHealth, false, in, &resp); err != nil {
 		return nil, err
 	}
 	return &DescribeInstanceHealthOutput{InstanceStates: resp.InstanceStates, RequestID: resp.requestID()}, nil
 }
 
-// checkTarget validates the port definition of an input and, when
-// needInstances, that at least one server is named.
-func checkTarget(name string, lbPort, instPort, instances int, needInstances bool) error {
-	if name == "" {
-		return fmt.Errorf("%w: empty LoadBalancerName", ErrInvalidInput)
+func (in *RegisterInstancesWithLoadBalancerInput) check() error {
+	return checkInstances(in.LoadBalancerName, in.LoadBalancerPort, in.InstancePort, len(in.Instances))
+}
+
+func (in *DeregisterInstancesFromLoadBalancerInput) check() error {
+	return checkInstances(in.LoadBalancerName, in.LoadBalancerPort, in.InstancePort, len(in.Instances))
+}
+
+func (in *DescribeInstanceHealthInput) check() error {
+	return checkPortDefinition(in.LoadBalancerName, in.LoadBalancerPort, in.InstancePort)
+}
+
+// checkInstances validates the port definition of a register or
+// deregister input and that it names at least one server.
+func checkInstances(name string, lbPort, instPort, instances int) error {
+	if err := checkPortDefinition(name, lbPort, instPort); err != nil {
+		return err
+	}
+	if instances == 0 {
+		return fmt.Errorf("%w: no instances given", ErrInvalidInput)
+	}
+	return nil
+}
+
+// checkPortDefinition validates the load balancer name (a shared one
+// allowed) and the two ports that identify a port definition.
+func checkPortDefinition(name string, lbPort, instPort int) error {
+	if err := checkName("LoadBalancerName", name, true); err != nil {
+		return err
 	}
 	if err := checkPort("LoadBalancerPort", lbPort); err != nil {
 		return err
 	}
-	if err := checkPort("InstancePort", instPort); err != nil {
-		return err
+	return checkPort("InstancePort", instPort)
+}
+
+// run is a call of an operation whose input must be given: it refuses a nil
+// input and one that check refuses with an error wrapping ErrInvalidInput,
+// before any request, then runs the call (see Client.do).
+func run[I any, P interface {
+	*I
+	check() error
+}](ctx context.Context, c *Client, action string, mutating bool, in P, resp response) error {
+	if in == nil {
+		return fmt.Errorf("%s: %w: nil input", action, ErrInvalidInput)
 	}
-	if needInstances && instances == 0 {
-		return fmt.Errorf("%w: no instances given", ErrInvalidInput)
+	if err := in.check(); err != nil {
+		return fmt.Errorf("%s: %w", action, err)
 	}
-	return nil
+	return c.do(ctx, action, mutating, in, resp)
 }

@@ -17,41 +17,62 @@ const APIVersion = "3.0"
 // Members is a list parameter in the query style of the Computing API. As a
 // field of a request struct with the tag `url:"Name,omitempty"`, element i
 // (counting from 1) is encoded as Name.member.i when T is a bool, number or
-// string, and as Name.member.i.Field for every field of the go-querystring
-// encoding of T when T is a struct (or a pointer to one). Other element types
-// and nil pointers are errors. An empty list encodes nothing.
+// string; by its own EncodeValues with the key Name.member.i when T
+// implements query.Encoder; and as Name.member.i.Field for every field of
+// the go-querystring encoding of T when T is another struct (or a pointer to
+// one). Other element types and nil pointers are errors. An empty list
+// encodes nothing.
 type Members[T any] []T
 
 // EncodeValues implements query.Encoder.
 func (m Members[T]) EncodeValues(key string, v *url.Values) error {
 	for i, elem := range m {
 		prefix := key + ".member." + strconv.Itoa(i+1)
-		rv := reflect.ValueOf(elem)
-		for rv.Kind() == reflect.Pointer {
-			if rv.IsNil() {
-				return fmt.Errorf("%s: nil element", prefix)
-			}
-			rv = rv.Elem()
+		if err := encodeElement(prefix, elem, v); err != nil {
+			return err
 		}
-		switch rv.Kind() {
-		case reflect.Struct:
-		case reflect.Bool, reflect.String,
-			reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
-			reflect.Float32, reflect.Float64:
-			v.Add(prefix, fmt.Sprint(rv.Interface()))
-			continue
-		default:
-			return fmt.Errorf("%s: unsupported element type %s", prefix, rv.Type())
+	}
+	return nil
+}
+
+// encodeElement adds one list element or nested structure under key.
+func encodeElement(key string, elem any, v *url.Values) error {
+	rv := reflect.ValueOf(elem)
+	for rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return fmt.Errorf("%s: nil element", key)
 		}
-		fields, err := query.Values(rv.Interface())
-		if err != nil {
-			return fmt.Errorf("%s: %w", prefix, err)
-		}
-		for _, name := range sortedKeys(fields) {
-			for _, val := range fields[name] {
-				v.Add(prefix+"."+name, val)
-			}
+		rv = rv.Elem()
+	}
+	if enc, ok := rv.Interface().(query.Encoder); ok {
+		return enc.EncodeValues(key, v)
+	}
+	switch rv.Kind() {
+	case reflect.Struct:
+		return encodeStruct(key, rv.Interface(), v)
+	case reflect.Bool, reflect.String,
+		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		v.Add(key, fmt.Sprint(rv.Interface()))
+		return nil
+	}
+	return fmt.Errorf("%s: unsupported element type %s", key, rv.Type())
+}
+
+// encodeStruct adds the go-querystring encoding of the struct s, each
+// parameter name prefixed with key and a dot: the dotted naming of nested
+// structures in the Computing API (go-querystring itself would write
+// key[Field]). A type that uses it in its own EncodeValues does not recurse,
+// since go-querystring encodes the fields of the struct it is given.
+func encodeStruct(key string, s any, v *url.Values) error {
+	fields, err := query.Values(s)
+	if err != nil {
+		return fmt.Errorf("%s: %w", key, err)
+	}
+	for _, name := range sortedKeys(fields) {
+		for _, val := range fields[name] {
+			v.Add(key+"."+name, val)
 		}
 	}
 	return nil
@@ -106,8 +127,8 @@ type LoadBalancerSelectors []LoadBalancerSelector
 func (s LoadBalancerSelectors) EncodeValues(key string, v *url.Values) error {
 	for i, sel := range s {
 		n := strconv.Itoa(i + 1)
-		if sel.Name == "" {
-			return fmt.Errorf("%w: %s entry %s: empty load balancer name", ErrInvalidInput, key, n)
+		if err := checkName("name", sel.Name, true); err != nil {
+			return fmt.Errorf("%s entry %s: %w", key, n, err)
 		}
 		v.Add(key+".member."+n, sel.Name)
 		if sel.LoadBalancerPort == 0 && sel.InstancePort == 0 {
@@ -121,14 +142,6 @@ func (s LoadBalancerSelectors) EncodeValues(key string, v *url.Values) error {
 		}
 		v.Add(key+".LoadBalancerPort."+n, strconv.Itoa(sel.LoadBalancerPort))
 		v.Add(key+".InstancePort."+n, strconv.Itoa(sel.InstancePort))
-	}
-	return nil
-}
-
-// checkPort reports a port outside 1-65535 as an ErrInvalidInput error.
-func checkPort(name string, port int) error {
-	if port < 1 || port > 65535 {
-		return fmt.Errorf("%w: %s %d out of range 1-65535", ErrInvalidInput, name, port)
 	}
 	return nil
 }

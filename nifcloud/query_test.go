@@ -23,6 +23,17 @@ type testMembersInput struct {
 	Ports     Members[int]             `url:"Ports,omitempty"`
 	Always    Members[testIPAddress]   `url:"Always"`
 	Nested    Members[Members[string]] `url:"Nested,omitempty"`
+	Slices    Members[[]string]        `url:"Slices,omitempty"`
+	Encoders  Members[testEncoder]     `url:"Encoders,omitempty"`
+}
+
+// testEncoder encodes itself as key=value, key.Twice=valuevalue.
+type testEncoder string
+
+func (e testEncoder) EncodeValues(key string, v *url.Values) error {
+	v.Add(key, string(e))
+	v.Add(key+".Twice", string(e+e))
+	return nil
 }
 
 func TestMembers(t *testing.T) {
@@ -48,8 +59,12 @@ func TestMembers(t *testing.T) {
 		{name: "scalar elements", in: testMembersInput{Zones: Members[string]{"east-11", "east-12"}, Ports: Members[int]{80}},
 			want: url.Values{"AvailabilityZones.member.1": {"east-11"}, "AvailabilityZones.member.2": {"east-12"}, "Ports.member.1": {"80"}}},
 		{name: "list without omitempty but empty", in: testMembersInput{Always: Members[testIPAddress]{}}, want: url.Values{}},
-		{name: "list of lists is refused", in: testMembersInput{Nested: Members[Members[string]]{{"a"}}},
-			wantErr: "Nested.member.1: unsupported element type nifcloud.Members[string]"},
+		{name: "elements that encode themselves", in: testMembersInput{Encoders: Members[testEncoder]{"a", "b"}},
+			want: url.Values{"Encoders.member.1": {"a"}, "Encoders.member.1.Twice": {"aa"}, "Encoders.member.2": {"b"}, "Encoders.member.2.Twice": {"bb"}}},
+		{name: "list of Members", in: testMembersInput{Nested: Members[Members[string]]{{"a", "b"}}},
+			want: url.Values{"Nested.member.1.member.1": {"a"}, "Nested.member.1.member.2": {"b"}}},
+		{name: "list of plain slices is refused", in: testMembersInput{Slices: Members[[]string]{{"a"}}},
+			wantErr: "Slices.member.1: unsupported element type []string"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,7 +124,9 @@ func TestEncodeInputs(t *testing.T) {
 			"LoadBalancerNames.member.3":           {"c"},
 		}},
 		{name: "describe empty name", in: &DescribeLoadBalancersInput{LoadBalancers: []LoadBalancerSelector{{LoadBalancerPort: 80, InstancePort: 80}}},
-			wantErr: "LoadBalancerNames entry 1: empty load balancer name"},
+			wantErr: "LoadBalancerNames entry 1: invalid input: empty name"},
+		{name: "describe bad name", in: &DescribeLoadBalancersInput{LoadBalancers: []LoadBalancerSelector{{Name: "a"}, {Name: "web-lb"}}},
+			wantErr: `LoadBalancerNames entry 2: invalid input: name "web-lb": want 1-15 ASCII letters and digits, optionally prefixed by a sharing NIFCLOUD ID such as "ABC12345."`},
 		{name: "describe one port only", in: &DescribeLoadBalancersInput{LoadBalancers: []LoadBalancerSelector{{Name: "a", LoadBalancerPort: 80}}},
 			wantErr: "InstancePort 0 out of range 1-65535"},
 		{name: "describe port out of range", in: &DescribeLoadBalancersInput{LoadBalancers: []LoadBalancerSelector{{Name: "a", LoadBalancerPort: 65536, InstancePort: 80}}},

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -136,6 +137,17 @@ func TestGoldenRequests(t *testing.T) {
 			return err
 		}},
 	}
+	for _, op := range operationCases {
+		tests = append(tests, struct {
+			name      string
+			sha1      bool
+			call      func(ctx context.Context, c *Client) error
+			signature string
+		}{name: op.name, call: func(ctx context.Context, c *Client) error {
+			_, err := op.call(ctx, c)
+			return err
+		}})
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -166,4 +178,68 @@ func TestGoldenRequests(t *testing.T) {
 			assert.Equal(t, strings.TrimSuffix(string(want), "\n"), body)
 		})
 	}
+}
+
+// referenceParams are the request parameters of each action as the
+// reference notes list them (/work/shared/nifcloud-api.md §4.5-4.11 and
+// nifcloud-api-next.md §1.1, §3), list indexes written N.
+var referenceParams = map[string][]string{
+	ActionCreateLoadBalancer: {"LoadBalancerName", "Listeners.member.N.Protocol", "Listeners.member.N.LoadBalancerPort",
+		"Listeners.member.N.InstancePort", "Listeners.member.N.BalancingType", "AvailabilityZones.member.N", "NetworkVolume",
+		"IpVersion", "AccountingType", "PolicyType"},
+	ActionRegisterPortWithLoadBalancer: {"LoadBalancerName", "Listeners.member.N.Protocol", "Listeners.member.N.LoadBalancerPort",
+		"Listeners.member.N.InstancePort", "Listeners.member.N.BalancingType"},
+	ActionDeleteLoadBalancer: {"LoadBalancerName", "LoadBalancerPort", "InstancePort"},
+	ActionConfigureHealthCheck: {"LoadBalancerName", "LoadBalancerPort", "InstancePort", "HealthCheck.Target", "HealthCheck.Interval",
+		"HealthCheck.UnhealthyThreshold", "HealthCheck.HealthyThreshold"},
+	ActionSetFilterForLoadBalancer: {"LoadBalancerName", "LoadBalancerPort", "InstancePort", "IPAddresses.member.N.IPAddress",
+		"IPAddresses.member.N.AddOnFilter", "FilterType"},
+	ActionUpdateLoadBalancer: {"LoadBalancerName", "NetworkVolumeUpdate", "AccountingTypeUpdate", "ListenerUpdate.LoadBalancerPort",
+		"ListenerUpdate.InstancePort", "ListenerUpdate.Listener.Protocol", "ListenerUpdate.Listener.LoadBalancerPort",
+		"ListenerUpdate.Listener.InstancePort", "ListenerUpdate.Listener.BalancingType"},
+	ActionUpdateLoadBalancerOption: {"LoadBalancerName", "LoadBalancerPort", "InstancePort", "SessionStickinessPolicyUpdate.Enable",
+		"SessionStickinessPolicyUpdate.ExpirationPeriod", "SorryPageUpdate.Enable", "SorryPageUpdate.StatusCode"},
+	ActionNiftyDescribeElasticLoadBalancers: {"ElasticLoadBalancers.ElasticLoadBalancerName.N", "ElasticLoadBalancers.ElasticLoadBalancerId.N",
+		"ElasticLoadBalancers.Protocol.N", "ElasticLoadBalancers.ElasticLoadBalancerPort.N", "ElasticLoadBalancers.InstancePort.N",
+		"Filter.N.Name", "Filter.N.Value.N"},
+	ActionNiftyRegisterInstancesWithElasticLoadBalancer: {"ElasticLoadBalancerName", "ElasticLoadBalancerId", "Protocol",
+		"ElasticLoadBalancerPort", "InstancePort", "Instances.member.N.InstanceId"},
+	ActionNiftyDeregisterInstancesFromElasticLoadBalancer: {"ElasticLoadBalancerName", "ElasticLoadBalancerId", "Protocol",
+		"ElasticLoadBalancerPort", "InstancePort", "Instances.member.N.InstanceId"},
+	ActionNiftyDescribeInstanceElasticLoadBalancerHealth: {"ElasticLoadBalancerName", "ElasticLoadBalancerId", "Protocol",
+		"ElasticLoadBalancerPort", "InstancePort", "Instances.member.N.InstanceId"},
+}
+
+func TestRequestParametersAreTheReferenceOnes(t *testing.T) {
+	t.Parallel()
+	index := regexp.MustCompile(`\.[0-9]+(\.|$)`)
+	for _, op := range operationCases {
+		for key := range op.form {
+			pattern := index.ReplaceAllString(index.ReplaceAllString(key, ".N$1"), ".N$1")
+			assert.Contains(t, referenceParams[op.action], pattern, "%s: parameter %s", op.name, key)
+		}
+	}
+}
+
+func TestRequestsMatchReferenceSamples(t *testing.T) {
+	t.Parallel()
+	// Bodies the official Go SDK produced (reference notes), without the
+	// common parameters.
+	samples := map[string]string{
+		"NiftyDescribeElasticLoadBalancers-listener-filter": "ElasticLoadBalancers.ElasticLoadBalancerName.1=webelb01&ElasticLoadBalancers.Protocol.1=TCP" +
+			"&ElasticLoadBalancers.ElasticLoadBalancerPort.1=80&ElasticLoadBalancers.InstancePort.1=8080&Filter.1.Name=state&Filter.1.Value.1=available",
+		"UpdateLoadBalancerOption-enable": "LoadBalancerName=weblb01&LoadBalancerPort=80&InstancePort=8080&SessionStickinessPolicyUpdate.Enable=true" +
+			"&SessionStickinessPolicyUpdate.ExpirationPeriod=10&SorryPageUpdate.Enable=true&SorryPageUpdate.StatusCode=503",
+	}
+	for _, op := range operationCases {
+		sample, ok := samples[op.name]
+		if !ok {
+			continue
+		}
+		delete(samples, op.name)
+		want, err := url.ParseQuery(sample)
+		require.NoError(t, err)
+		assert.Equal(t, want, op.form, op.name)
+	}
+	assert.Empty(t, samples, "samples without an operation case")
 }

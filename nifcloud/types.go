@@ -1,11 +1,16 @@
 package nifcloud
 
-import "time"
+import (
+	"net/url"
+	"time"
+)
 
 // LoadBalancerDescription is one port definition of a load balancer, as
 // DescribeLoadBalancers returns it: a load balancer with several port
 // definitions appears once per port definition, each time with the same
-// name and DNSName.
+// name and DNSName. It holds what the modules use; the SSL certificate and
+// policy of a listener and the (always empty) cookie stickiness policies of
+// the reply are not decoded.
 type LoadBalancerDescription struct {
 	// LoadBalancerName is the name of the load balancer.
 	LoadBalancerName string
@@ -13,14 +18,12 @@ type LoadBalancerDescription struct {
 	DNSName string
 	// NetworkVolume is the maximum bandwidth in Mbps (0 when absent).
 	NetworkVolume int
-	// PolicyType is "standard" or "ats".
+	// PolicyType is PolicyTypeStandard or PolicyTypeATS.
 	PolicyType string
-	// ListenerDescriptions holds the listener of this port definition
-	// (exactly one in practice).
-	ListenerDescriptions []ListenerDescription
-	// Policies are the cookie stickiness policies (an AWS vestige, usually
-	// empty strings).
-	Policies Policies
+	// Listener is the protocol and ports of this port definition. The
+	// reply wraps it in a list that has exactly one entry in practice; a
+	// reply with several has them merged, later values winning.
+	Listener Listener
 	// AvailabilityZones lists zone names such as "east-11".
 	AvailabilityZones []string
 	// Instances are the servers registered on this port definition.
@@ -31,7 +34,7 @@ type LoadBalancerDescription struct {
 	Filter Filter
 	// CreatedTime is the creation time (zero when absent).
 	CreatedTime time.Time
-	// AccountingType is "1" (monthly) or "2" (pay per use).
+	// AccountingType is AccountingTypeMonthly or AccountingTypePayPerUse.
 	AccountingType string
 	// NextMonthAccountingType is the accounting type from next month.
 	NextMonthAccountingType string
@@ -43,77 +46,49 @@ type LoadBalancerDescription struct {
 }
 
 // Ports returns the LoadBalancerPort and InstancePort of the description's
-// (single) listener, or zeros when it has none.
+// listener (zeros when the reply had none).
 func (d LoadBalancerDescription) Ports() (loadBalancerPort, instancePort int) {
-	if len(d.ListenerDescriptions) == 0 {
-		return 0, 0
-	}
-	l := d.ListenerDescriptions[0].Listener
-	return l.LoadBalancerPort, l.InstancePort
+	return d.Listener.LoadBalancerPort, d.Listener.InstancePort
 }
 
 // InstanceIDs returns the server names registered on this port definition,
 // in reply order.
 func (d LoadBalancerDescription) InstanceIDs() []string {
-	ids := make([]string, len(d.Instances))
-	for i, inst := range d.Instances {
+	return instanceIDs(d.Instances)
+}
+
+// instanceIDs returns the server names of instances, in order.
+func instanceIDs(instances []Instance) []string {
+	ids := make([]string, len(instances))
+	for i, inst := range instances {
 		ids[i] = inst.InstanceID
 	}
 	return ids
 }
 
-// ListenerDescription wraps one listener.
-type ListenerDescription struct {
-	// Listener is the port definition's listener.
-	Listener Listener
-}
-
-// Listener is the protocol and ports of a port definition.
+// Listener is the protocol and ports of a classic port definition. As the
+// input of CreateLoadBalancer and RegisterPortWithLoadBalancer a zero field
+// is not sent.
 type Listener struct {
-	// Protocol is e.g. "HTTP", "HTTPS", "FTP", or empty.
-	Protocol string
+	// Protocol is ProtocolHTTP, ProtocolHTTPS, ProtocolFTP or empty (a
+	// custom protocol). Replies of RegisterPortWithLoadBalancer spell it
+	// in lower case; the client returns it in upper case, as
+	// DescribeLoadBalancers does.
+	Protocol string `url:"Protocol,omitempty"`
 	// LoadBalancerPort is the port the load balancer listens on.
-	LoadBalancerPort int
+	LoadBalancerPort int `url:"LoadBalancerPort,omitempty"`
 	// InstancePort is the port of the servers.
-	InstancePort int
-	// BalancingType is 1 (round robin) or 2 (least connection).
-	BalancingType int
-	// SSLCertificateID is the id of the SSL certificate, if any.
-	SSLCertificateID string
-	// SSLPolicy is the SSL policy; nil when absent.
-	SSLPolicy *SSLPolicy
+	InstancePort int `url:"InstancePort,omitempty"`
+	// BalancingType is BalancingTypeRoundRobin or
+	// BalancingTypeLeastConnection (0 when absent or not sent).
+	BalancingType int `url:"BalancingType,omitempty"`
 }
 
-// SSLPolicy identifies an SSL policy.
-type SSLPolicy struct {
-	// SSLPolicyID is the policy id.
-	SSLPolicyID string `xml:"SSLPolicyId"`
-	// SSLPolicyName is the policy name.
-	SSLPolicyName string `xml:"SSLPolicyName"`
-}
-
-// Policies are the cookie stickiness policies of a description.
-type Policies struct {
-	// AppCookieStickinessPolicies are application cookie policies.
-	AppCookieStickinessPolicies []AppCookieStickinessPolicy
-	// LBCookieStickinessPolicies are load balancer cookie policies.
-	LBCookieStickinessPolicies []LBCookieStickinessPolicy
-}
-
-// AppCookieStickinessPolicy is an application cookie policy.
-type AppCookieStickinessPolicy struct {
-	// PolicyName is the policy name.
-	PolicyName string `xml:"PolicyName"`
-	// CookieName is the cookie name.
-	CookieName string `xml:"CookieName"`
-}
-
-// LBCookieStickinessPolicy is a load balancer cookie policy.
-type LBCookieStickinessPolicy struct {
-	// PolicyName is the policy name.
-	PolicyName string
-	// CookieExpirationPeriod is the cookie lifetime (0 when absent).
-	CookieExpirationPeriod int
+// EncodeValues implements query.Encoder: the fields that are set, as
+// key.Protocol, key.LoadBalancerPort, key.InstancePort and
+// key.BalancingType.
+func (l Listener) EncodeValues(key string, v *url.Values) error {
+	return encodeStruct(key, l, v)
 }
 
 // Instance is a server: its name and its unique id.
@@ -124,13 +99,15 @@ type Instance struct {
 	InstanceUniqueID string `xml:"InstanceUniqueId"`
 }
 
-// InstanceState is the health of one server on a port definition.
+// InstanceState is the health of one server on a port definition or an
+// elastic listener.
 type InstanceState struct {
 	// InstanceID is the server name.
 	InstanceID string `xml:"InstanceId"`
 	// InstanceUniqueID is the unique id of the server.
 	InstanceUniqueID string `xml:"InstanceUniqueId"`
-	// State is "InService" or "OutOfService".
+	// State is "InService" or "OutOfService" (empty for an elastic
+	// listener's server without a result yet).
 	State string `xml:"State"`
 	// ReasonCode is usually empty.
 	ReasonCode string `xml:"ReasonCode"`
@@ -144,22 +121,24 @@ type HealthCheck struct {
 	Target string
 	// Interval is the seconds between checks.
 	Interval int
-	// Timeout is the computed timeout in seconds.
+	// Timeout is the timeout in seconds the platform computed (only in
+	// DescribeLoadBalancers).
 	Timeout int
 	// UnhealthyThreshold is the failures before a server is taken out.
 	UnhealthyThreshold int
 	// HealthyThreshold is the successes before a server is put back.
 	HealthyThreshold int
-	// InstanceStates are the latest results; empty until the first check.
+	// InstanceStates are the latest results; empty until the first check
+	// (and always in the reply of ConfigureHealthCheck).
 	InstanceStates []InstanceState
 }
 
 // Filter is the source address filter of a port definition.
 type Filter struct {
-	// FilterType is "1" (allow the listed addresses) or "2" (deny them).
-	FilterType string
+	// FilterType is FilterTypeAllow or FilterTypeDeny.
+	FilterType string `xml:"FilterType"`
 	// IPAddresses are addresses or CIDR blocks; "*.*.*.*" means all.
-	IPAddresses []string
+	IPAddresses []string `xml:"IPAddresses>member>IPAddress"`
 }
 
 // Option holds the optional features of a port definition.
@@ -170,18 +149,35 @@ type Option struct {
 	SorryPage SorryPage
 }
 
-// SessionStickinessPolicy is the session stickiness setting.
+// SessionStickinessPolicy is the session stickiness setting. As the
+// SessionStickinessPolicyUpdate of UpdateLoadBalancerOption, Enabled is
+// always sent (as Enable) and a zero ExpirationPeriod is not.
 type SessionStickinessPolicy struct {
 	// Enabled reports whether stickiness is on.
-	Enabled bool
+	Enabled bool `url:"Enable"`
 	// ExpirationPeriod is the stickiness period in minutes.
-	ExpirationPeriod int
+	ExpirationPeriod int `url:"ExpirationPeriod,omitempty"`
 }
 
-// SorryPage is the sorry page setting.
+// EncodeValues implements query.Encoder: key.Enable and, when set,
+// key.ExpirationPeriod.
+func (p SessionStickinessPolicy) EncodeValues(key string, v *url.Values) error {
+	return encodeStruct(key, p, v)
+}
+
+// SorryPage is the sorry page setting. As the SorryPageUpdate of
+// UpdateLoadBalancerOption, Enabled is always sent (as Enable) and a zero
+// StatusCode is not.
 type SorryPage struct {
 	// Enabled reports whether the sorry page is on.
-	Enabled bool
-	// StatusCode is the HTTP status of the sorry page.
-	StatusCode int
+	Enabled bool `url:"Enable"`
+	// StatusCode is the HTTP status of the sorry page,
+	// SorryPageStatusOK or SorryPageStatusServiceUnavailable.
+	StatusCode int `url:"StatusCode,omitempty"`
+}
+
+// EncodeValues implements query.Encoder: key.Enable and, when set,
+// key.StatusCode.
+func (p SorryPage) EncodeValues(key string, v *url.Values) error {
+	return encodeStruct(key, p, v)
 }
