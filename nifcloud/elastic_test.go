@@ -13,7 +13,7 @@ import (
 // reply.
 func decodeElasticDescribe(status int, body []byte) (*NiftyDescribeElasticLoadBalancersOutput, error) {
 	var resp xmlDescribeElasticLoadBalancersResponse
-	if err := interpret(ActionNiftyDescribeElasticLoadBalancers, status, body, &resp, nil); err != nil {
+	if err := interpret(ActionNiftyDescribeElasticLoadBalancers, status, body, &resp); err != nil {
 		return nil, err
 	}
 	return resp.output(), nil
@@ -71,7 +71,7 @@ func TestDecodeElasticFixtures(t *testing.T) {
 		t.Parallel()
 		resp := metadataResponse(ActionNiftyRegisterInstancesWithElasticLoadBalancer)
 		require.NoError(t, interpret(ActionNiftyRegisterInstancesWithElasticLoadBalancer, 200,
-			readTestdata(t, "decode/NiftyRegisterInstancesWithElasticLoadBalancer-no-result.xml"), resp, nil))
+			readTestdata(t, "decode/NiftyRegisterInstancesWithElasticLoadBalancer-no-result.xml"), resp))
 		assert.Equal(t, "0c9e1f4a", resp.requestID())
 	})
 }

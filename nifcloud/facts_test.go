@@ -71,7 +71,7 @@ func TestCheckHelpers(t *testing.T) {
 	assert.EqualError(t, checkName("ElasticLoadBalancerName", "ABC12345.weblb01", false),
 		`invalid input: ElasticLoadBalancerName "ABC12345.weblb01": want 1-15 ASCII letters and digits`)
 	assert.EqualError(t, checkName("LoadBalancerName", strings.Repeat("x", 50), true),
-		`invalid input: LoadBalancerName "`+strings.Repeat("x", 40)+`"...: want 1-15 ASCII letters and digits, optionally prefixed by a sharing NIFCLOUD ID such as "ABC12345."`)
+		`invalid input: LoadBalancerName "..." (50 bytes): want 1-15 ASCII letters and digits, optionally prefixed by a sharing NIFCLOUD ID such as "ABC12345."`)
 	assert.NoError(t, checkOneOf("Protocol", "TCP", "TCP", "UDP"))
 	assert.EqualError(t, checkOneOf("Protocol", "tcp", "TCP", "UDP"), `invalid input: Protocol "tcp": want one of "TCP", "UDP"`)
 	assert.EqualError(t, checkOneOf("BalancingType", 3, 1, 2), `invalid input: BalancingType 3: want one of 1, 2`)

@@ -121,7 +121,7 @@ func FuzzDecodeReplies(f *testing.F) {
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		for _, kind := range replyKinds {
 			decoded := kind.new()
-			err := interpret(kind.action, status, body, decoded, nil)
+			err := interpret(kind.action, status, body, decoded)
 			checkReply(t, status, err == nil, err)
 			if err != nil {
 				continue

@@ -121,7 +121,7 @@ func TestEveryGoldenReplyDecodesAsItsActionOnly(t *testing.T) {
 			t.Run(kind.action+"/"+action, func(t *testing.T) {
 				t.Parallel()
 				decoded := kind.new()
-				err := interpret(kind.action, 200, body, decoded, nil)
+				err := interpret(kind.action, 200, body, decoded)
 				if action != kind.action {
 					require.Error(t, err)
 					assert.Contains(t, err.Error(), "expected element type <"+kind.action+"Response> but have <"+action+"Response>")
