@@ -73,6 +73,20 @@ var actions = map[string]action{
 		},
 		run: (*Server).setFilter,
 	},
+	"UpdateLoadBalancer": {
+		spec: paramSpec{Names: append([]string{
+			"LoadBalancerName", "LoadBalancerNameUpdate", "NetworkVolumeUpdate", "AccountingTypeUpdate",
+			"ListenerUpdate.LoadBalancerPort", "ListenerUpdate.InstancePort",
+		}, listenerUpdateNames...)},
+		run: (*Server).updateLoadBalancer,
+	},
+	"UpdateLoadBalancerOption": {
+		spec: paramSpec{Names: append([]string{
+			"SessionStickinessPolicyUpdate.Enable", "SessionStickinessPolicyUpdate.ExpirationPeriod",
+			"SorryPageUpdate.Enable", "SorryPageUpdate.StatusCode",
+		}, targetNames...)},
+		run: (*Server).updateLoadBalancerOption,
+	},
 }
 
 // Actions returns the names of the implemented actions.

@@ -73,6 +73,10 @@ func TestSharedGoldenFiles(t *testing.T) {
 			params: with(target("weblb01", 80, 8080),
 				"IPAddresses.member.1.IPAddress", "203.0.113.0/24", "IPAddresses.member.1.AddOnFilter", "true",
 				"IPAddresses.member.2.IPAddress", "192.0.2.10", "IPAddresses.member.2.AddOnFilter", "true")},
+		{file: "responses/UpdateLoadBalancer.xml", action: "UpdateLoadBalancer",
+			params: url.Values{"LoadBalancerName": {"weblb01"}, "NetworkVolumeUpdate": {"20"}}},
+		{file: "responses/UpdateLoadBalancerOption.xml", action: "UpdateLoadBalancerOption",
+			params: with(target("weblb01", 443, 8443), "SessionStickinessPolicyUpdate.Enable", "false")},
 
 		{file: "errors/Client.InvalidParameterNotFound.LoadBalancer.xml", action: "DescribeLoadBalancers",
 			params: url.Values{"LoadBalancerNames.member.1": {"lb001"}}, status: 500},

@@ -53,6 +53,10 @@ type LoadBalancer struct {
 	// CreatedTime is the default CreatedTime of the ports; default: the
 	// emulator's clock when the server is created.
 	CreatedTime time.Time `json:"created_time,omitzero"`
+	// VisibleAt is when API calls start to see the load balancer (see
+	// Options.CreateVisibilityDelay); zero means at once. Test helpers and
+	// State see it all along.
+	VisibleAt time.Time `json:"visible_at,omitzero"`
 	// Ports are the port definitions, at least one and at most three, with
 	// distinct LoadBalancerPort values.
 	Ports []Port `json:"ports"`
@@ -75,6 +79,9 @@ type Port struct {
 	SSLCertificateID string `json:"ssl_certificate_id,omitempty"`
 	// CreatedTime defaults to the load balancer's CreatedTime.
 	CreatedTime time.Time `json:"created_time,omitzero"`
+	// VisibleAt is when API calls start to see the port definition (see
+	// Options.CreateVisibilityDelay); zero means at once.
+	VisibleAt time.Time `json:"visible_at,omitzero"`
 	// Members are the registered servers, in registration order.
 	Members []Member `json:"members,omitempty"`
 	// HealthCheck defaults to TCP on InstancePort every 10 s, thresholds 1.

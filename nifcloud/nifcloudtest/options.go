@@ -46,6 +46,15 @@ type Options struct {
 	Now func() time.Time `json:"-"`
 	// Health sets the health progression of newly registered servers.
 	Health Health `json:"-"`
+	// CreateVisibilityDelay hides what CreateLoadBalancer and
+	// RegisterPortWithLoadBalancer create from every other call for that
+	// long (on Now), as an eventually consistent API would: until then
+	// DescribeLoadBalancers leaves it out and calls addressed to it answer
+	// Client.InvalidParameterNotFound.LoadBalancer or
+	// ...LoadBalancerPort. The name and port stay taken meanwhile. Zero
+	// (default) shows them at once. Reference §6.4 reports such misses
+	// right after a create; the real delay is unknown.
+	CreateVisibilityDelay time.Duration `json:"-"`
 	// ErrorStatus is the HTTP status of Client.* error replies and of
 	// injected faults that do not set one; default 500, as the official
 	// tooling expects (reference §5.2). Authentication failures always use

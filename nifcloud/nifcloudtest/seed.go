@@ -126,6 +126,7 @@ func (s *Server) seedLB(lb LoadBalancer, now time.Time) (*lbState, error) {
 		nextMonthAccountingType: lb.NextMonthAccountingType,
 		description:             lb.Description,
 		createdTime:             lb.CreatedTime,
+		visibleAt:               lb.VisibleAt,
 	}
 	if lb.DNSName != "" {
 		a, err := netip.ParseAddr(lb.DNSName)
@@ -207,6 +208,7 @@ func (s *Server) seedPort(p Port, lbCreated time.Time) (*portState, error) {
 		balancingType: cmp.Or(p.BalancingType, 1),
 		sslCertID:     p.SSLCertificateID,
 		createdTime:   p.CreatedTime,
+		visibleAt:     p.VisibleAt,
 		filterType:    cmp.Or(p.Filter.FilterType, 1),
 	}
 	if ps.instPort < 1 || ps.instPort > 65535 {

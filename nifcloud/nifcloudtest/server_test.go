@@ -172,7 +172,7 @@ func TestActions(t *testing.T) {
 	assert.Equal(t, []string{
 		"ConfigureHealthCheck", "CreateLoadBalancer", "DeleteLoadBalancer", "DeregisterInstancesFromLoadBalancer",
 		"DescribeInstanceHealth", "DescribeLoadBalancers", "RegisterInstancesWithLoadBalancer",
-		"RegisterPortWithLoadBalancer", "SetFilterForLoadBalancer",
+		"RegisterPortWithLoadBalancer", "SetFilterForLoadBalancer", "UpdateLoadBalancer", "UpdateLoadBalancerOption",
 	}, nifcloudtest.Actions())
 }
 

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"nifcloud_lb/nifcloud/nifcloudtest"
@@ -136,28 +137,12 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", c.addr)
+	ln, info, cleanup, err := listen(c, opts.Credentials[0])
 	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+		return err
 	}
-	defer ln.Close()
-
-	info := startup{
-		AccessKey:       opts.Credentials[0].AccessKeyID,
-		SecretAccessKey: opts.Credentials[0].SecretAccessKey,
-	}
-	scheme := "http"
-	if c.tls {
-		path, cleanup, err := listenTLS(&ln, c.caOut)
-		if err != nil {
-			return err
-		}
-		defer cleanup()
-		info.CABundle = path
-		scheme = "https"
-	}
-	base := scheme + "://" + ln.Addr().String()
-	info.Endpoint = base + nifcloudtest.APIPath
+	defer cleanup()
+	base := strings.TrimSuffix(info.Endpoint, nifcloudtest.APIPath)
 
 	hs := &http.Server{
 		Handler:           srv,
@@ -190,6 +175,32 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, "nifcloud-emulator: stopped")
 	}
 	return nil
+}
+
+// listen opens the listener of -addr, wrapped in TLS with -tls, and
+// describes it for scripts. cleanup closes it and removes a temporary CA
+// file.
+func listen(c config, cred nifcloudtest.Credential) (net.Listener, startup, func(), error) {
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return nil, startup{}, nil, fmt.Errorf("listen: %w", err)
+	}
+	info := startup{AccessKey: cred.AccessKeyID, SecretAccessKey: cred.SecretAccessKey}
+	cleanup := func() { _ = ln.Close() }
+	scheme := "http"
+	if c.tls {
+		path, removeCA, err := listenTLS(&ln, c.caOut)
+		if err != nil {
+			cleanup()
+			return nil, startup{}, nil, err
+		}
+		closeLn := cleanup
+		cleanup = func() { closeLn(); removeCA() }
+		info.CABundle = path
+		scheme = "https"
+	}
+	info.Endpoint = scheme + "://" + ln.Addr().String() + nifcloudtest.APIPath
+	return ln, info, cleanup, nil
 }
 
 // listenTLS wraps *ln in TLS with a fresh self-signed certificate, written
