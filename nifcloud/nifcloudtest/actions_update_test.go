@@ -42,7 +42,9 @@ func TestUpdateLoadBalancer(t *testing.T) {
 		{name: "rename to its own name", params: update("LoadBalancerNameUpdate", "weblb01"),
 			check: func(t *testing.T, lb nifcloudtest.LoadBalancer) { assert.Equal(t, "weblb01", lb.Name) }},
 		{name: "nothing to change", params: update(),
-			check: func(t *testing.T, lb nifcloudtest.LoadBalancer) { assert.Equal(t, referenceOptions().LoadBalancers[0].Name, lb.Name) }},
+			check: func(t *testing.T, lb nifcloudtest.LoadBalancer) {
+				assert.Equal(t, referenceOptions().LoadBalancers[0].Name, lb.Name)
+			}},
 		{name: "balancing type", params: port80("ListenerUpdate.Listener.BalancingType", "2"),
 			check: func(t *testing.T, lb nifcloudtest.LoadBalancer) { assert.Equal(t, 2, lb.Ports[0].BalancingType) }},
 		{name: "instance port keeps the members", params: port80("ListenerUpdate.Listener.InstancePort", "8081"),
@@ -149,7 +151,9 @@ func TestUpdateLoadBalancerRenameAndPortChangeSeenByCalls(t *testing.T) {
 }
 
 func TestUpdateLoadBalancerOption(t *testing.T) {
-	opt := func(lbPort, instPort int, kv ...string) url.Values { return with(target("weblb01", lbPort, instPort), kv...) }
+	opt := func(lbPort, instPort int, kv ...string) url.Values {
+		return with(target("weblb01", lbPort, instPort), kv...)
+	}
 	option := func(stick bool, period int, sorry bool, code int) *nifcloudtest.Option {
 		return &nifcloudtest.Option{
 			SessionStickiness: nifcloudtest.SessionStickiness{Enabled: stick, ExpirationPeriod: period},
