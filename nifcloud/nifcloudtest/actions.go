@@ -73,6 +73,22 @@ var actions = map[string]action{
 		},
 		run: (*Server).setFilter,
 	},
+	"NiftyDescribeElasticLoadBalancers": {
+		spec: elasticDescribeSpec,
+		run:  (*Server).describeElasticLoadBalancers,
+	},
+	"NiftyRegisterInstancesWithElasticLoadBalancer": {
+		spec: paramSpec{Names: elasticTargetNames, Lists: []listSpec{elasticInstancesList}},
+		run:  (*Server).registerElastic,
+	},
+	"NiftyDeregisterInstancesFromElasticLoadBalancer": {
+		spec: paramSpec{Names: elasticTargetNames, Lists: []listSpec{elasticInstancesList}},
+		run:  (*Server).deregisterElastic,
+	},
+	"NiftyDescribeInstanceElasticLoadBalancerHealth": {
+		spec: paramSpec{Names: elasticTargetNames, Lists: []listSpec{elasticInstancesList}},
+		run:  (*Server).describeElasticHealth,
+	},
 	"UpdateLoadBalancer": {
 		spec: paramSpec{Names: append([]string{
 			"LoadBalancerName", "LoadBalancerNameUpdate", "NetworkVolumeUpdate", "AccountingTypeUpdate",

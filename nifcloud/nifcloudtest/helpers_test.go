@@ -188,6 +188,22 @@ func target(lb string, lbPort, instPort int) url.Values {
 	}
 }
 
+// elasticTarget is the parameters naming an elastic listener: by id when
+// nameOrID starts with "elb-", by name otherwise.
+func elasticTarget(nameOrID, protocol string, elbPort, instPort int) url.Values {
+	v := url.Values{
+		"Protocol":                {protocol},
+		"ElasticLoadBalancerPort": {fmt.Sprint(elbPort)},
+		"InstancePort":            {fmt.Sprint(instPort)},
+	}
+	if strings.HasPrefix(nameOrID, "elb-") {
+		v.Set("ElasticLoadBalancerId", nameOrID)
+	} else {
+		v.Set("ElasticLoadBalancerName", nameOrID)
+	}
+	return v
+}
+
 // with returns a copy of v with the pairs kv added.
 func with(v url.Values, kv ...string) url.Values {
 	out := url.Values{}
@@ -218,9 +234,11 @@ func mustTime(s string) time.Time {
 	return t
 }
 
-// referenceOptions seeds the reference state of nifcloud/testdata/README.md.
+// referenceOptions seeds the reference state and the elastic reference
+// state of nifcloud/testdata/README.md.
 func referenceOptions() nifcloudtest.Options {
 	return nifcloudtest.Options{
+		ElasticLoadBalancers: []nifcloudtest.ElasticLoadBalancer{referenceElastic()},
 		Instances: []nifcloudtest.Instance{
 			{InstanceID: "web001", UniqueID: "i-0a1b2c3d"},
 			{InstanceID: "web002", UniqueID: "i-4e5f6a7b"},
@@ -363,4 +381,42 @@ func newServer(t *testing.T, h http.Handler) *httptest.Server {
 	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
 	return ts
+}
+
+// referenceElastic is the elastic reference state of
+// nifcloud/testdata/README.md.
+func referenceElastic() nifcloudtest.ElasticLoadBalancer {
+	return nifcloudtest.ElasticLoadBalancer{
+		Name:                    "webelb01",
+		ID:                      "elb-0a1b2c3d",
+		DNSName:                 "198.51.100.30",
+		NetworkVolume:           100,
+		AccountingType:          "2",
+		NextMonthAccountingType: "2",
+		AvailabilityZone:        "east-11",
+		NetworkInterfaces: []nifcloudtest.NetworkInterface{{
+			NetworkID: "net-COMMON_GLOBAL", DeviceIndex: 1, IPAddress: "198.51.100.30", IsVIPNetwork: true,
+			SystemIPAddresses: []string{"198.51.100.31", "198.51.100.32"},
+		}},
+		Version:     "v2.0",
+		CreatedTime: mustTime("2024-06-17T14:03:29+09:00"),
+		Listeners: []nifcloudtest.ElasticListener{
+			{
+				Protocol: "TCP", ElasticLoadBalancerPort: 80, InstancePort: 8080, BalancingType: 1,
+				Members: []nifcloudtest.Member{
+					{InstanceID: "web001"},
+					{InstanceID: "web002", Health: nifcloudtest.HealthPending},
+				},
+				HealthCheck: nifcloudtest.ElasticHealthCheck{Target: "TCP:8080", Interval: 10, UnhealthyThreshold: 1},
+			},
+			{
+				Protocol: "HTTPS", ElasticLoadBalancerPort: 443, InstancePort: 8443, BalancingType: 2,
+				Description: "api", SSLCertificateID: "5678",
+				SessionStickiness: nifcloudtest.ElasticStickiness{Enabled: true, Method: 2, ExpirationPeriod: 60},
+				SorryPage:         nifcloudtest.ElasticSorryPage{Enabled: true, RedirectURL: "https://sorry.example.com/"},
+				HealthCheck: nifcloudtest.ElasticHealthCheck{Target: "HTTP:8080", Interval: 30, UnhealthyThreshold: 3,
+					Path: "/healthz", Expectation: []string{"200"}},
+			},
+		},
+	}
 }

@@ -159,13 +159,16 @@ type SorryPage struct {
 	StatusCode int `json:"status_code,omitempty"`
 }
 
-// State is a deep copy of the emulator's state: the load balancers in
-// creation order and the known servers in the order they became known. It
+// State is a deep copy of the emulator's state: the classic and the
+// elastic load balancers in creation order and the known servers in the order they became known. It
 // has the same shape as the seed (Options and the seed file), so a snapshot
 // can seed another emulator.
 type State struct {
 	// LoadBalancers are the load balancers, in creation order.
 	LoadBalancers []LoadBalancer `json:"load_balancers"`
+	// ElasticLoadBalancers are the elastic load balancers, in creation
+	// order.
+	ElasticLoadBalancers []ElasticLoadBalancer `json:"elastic_load_balancers"`
 	// Instances are the known servers.
 	Instances []Instance `json:"instances"`
 }

@@ -138,7 +138,7 @@ func TestNewRefusesBadOptions(t *testing.T) {
 		{"duplicate VIP", func(o *nifcloudtest.Options) {
 			o.LoadBalancers = append(o.LoadBalancers, nifcloudtest.LoadBalancer{Name: "b", DNSName: "198.51.100.20",
 				Ports: []nifcloudtest.Port{{LoadBalancerPort: 80}}})
-		}, `used by "weblb01"`},
+		}, `used by load balancer "weblb01"`},
 		{"network volume", lb(func(l *nifcloudtest.LoadBalancer) { l.NetworkVolume = 15 }), "network volume 15"},
 		{"policy type", lb(func(l *nifcloudtest.LoadBalancer) { l.PolicyType = "x" }), "policy type"},
 		{"ip version", lb(func(l *nifcloudtest.LoadBalancer) { l.IPVersion = "v5" }), "ip version"},

@@ -24,6 +24,7 @@ type Server struct {
 
 	mu            sync.Mutex
 	lbs           []*lbState
+	elbs          []*elbState
 	instances     map[string]*instanceState
 	instanceOrder []string
 	faults        []*pendingFault
@@ -45,6 +46,12 @@ func New(opts Options) (*Server, error) {
 		return nil, errors.New("nifcloudtest: max clock skew must not be negative")
 	case opts.CreateVisibilityDelay < 0:
 		return nil, errors.New("nifcloudtest: create visibility delay must not be negative")
+	case opts.ElasticBusy < 0:
+		return nil, errors.New("nifcloudtest: elastic busy duration must not be negative")
+	case opts.ElasticBusyState == ElasticStateAvailable:
+		return nil, fmt.Errorf("nifcloudtest: elastic busy state must not be %q", ElasticStateAvailable)
+	case opts.ElasticBusyCode != "" && !validErrorCode(opts.ElasticBusyCode):
+		return nil, fmt.Errorf("nifcloudtest: elastic busy code %q: want Client.* or Server.*", opts.ElasticBusyCode)
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

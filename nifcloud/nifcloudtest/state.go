@@ -119,7 +119,12 @@ func (s *Server) lookupPort(name string, key portKey, now time.Time) (*lbState, 
 
 // memberIndex returns the position of server id among p's members, or -1.
 func (p *portState) memberIndex(id string) int {
-	return slices.IndexFunc(p.members, func(m *memberState) bool { return m.id == id })
+	return memberIndex(p.members, id)
+}
+
+// memberIndex returns the position of server id in ms, or -1.
+func memberIndex(ms []*memberState, id string) int {
+	return slices.IndexFunc(ms, func(m *memberState) bool { return m.id == id })
 }
 
 // uniqueID returns the unique id of a known server, or "".
@@ -137,7 +142,7 @@ func (s *Server) removeLB(lb *lbState) {
 
 // snapshot returns a deep copy of the state at time now.
 func (s *Server) snapshot(now time.Time) State {
-	st := State{LoadBalancers: []LoadBalancer{}, Instances: []Instance{}}
+	st := State{LoadBalancers: []LoadBalancer{}, ElasticLoadBalancers: s.snapshotELBs(now), Instances: []Instance{}}
 	for _, id := range s.instanceOrder {
 		in := s.instances[id]
 		st.Instances = append(st.Instances, Instance{InstanceID: in.id, UniqueID: in.uniqueID, Unhealthy: in.unhealthy})
@@ -180,13 +185,6 @@ func (s *Server) snapshotPort(p *portState, now time.Time) Port {
 		opt := *p.option
 		out.Option = &opt
 	}
-	for _, m := range p.members {
-		out.Members = append(out.Members, Member{
-			InstanceID:   m.id,
-			Health:       m.forced,
-			RegisteredAt: m.registeredAt,
-			State:        s.healthOf(m, now),
-		})
-	}
+	out.Members = s.snapshotMembers(p.members, now)
 	return out
 }
