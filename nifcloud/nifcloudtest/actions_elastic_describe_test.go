@@ -38,10 +38,10 @@ type elasticDescription struct {
 		InstancePort int      `xml:"InstancePort"`
 		Members      []string `xml:"Instances>member>InstanceId"`
 	} `xml:"ElasticLoadBalancerListenerDescriptions>member>Listener"`
-	Zone      string `xml:"AvailabilityZones>member"`
-	NIC       string `xml:"NetworkInterfaces>member>IpAddress"`
-	IsLatest  bool   `xml:"VersionInformation>IsLatest"`
-	Version   string `xml:"VersionInformation>Version"`
+	Zone       string `xml:"AvailabilityZones>member"`
+	NIC        string `xml:"NetworkInterfaces>member>IpAddress"`
+	IsLatest   bool   `xml:"VersionInformation>IsLatest"`
+	Version    string `xml:"VersionInformation>Version"`
 	Accounting string `xml:"AccountingType"`
 }
 
