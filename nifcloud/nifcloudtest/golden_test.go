@@ -156,8 +156,17 @@ func TestSharedGoldenFiles(t *testing.T) {
 // TestOwnGoldenFiles compares emulator-specific replies byte for byte with
 // testdata/golden (refresh with go test -update).
 func TestOwnGoldenFiles(t *testing.T) {
+	registerWeb003 := func(e *env) {
+		r := e.call("NiftyRegisterInstancesWithElasticLoadBalancer", with(elasticTarget("webelb01", "TCP", 80, 8080), instances("web003")...))
+		require.Equal(e.t, http.StatusOK, r.Status, "%s", r.Body)
+	}
+	busy := func(o *nifcloudtest.Options) {
+		o.ElasticBusy = 30 * time.Second
+		o.Health = nifcloudtest.Health{Appear: 5 * time.Second, InService: 10 * time.Second}
+	}
 	tests := []struct {
 		name   string
+		opts   func(*nifcloudtest.Options)
 		action string
 		params url.Values
 		before func(e *env)
@@ -188,6 +197,28 @@ func TestOwnGoldenFiles(t *testing.T) {
 		{name: "filter-remove", action: "SetFilterForLoadBalancer",
 			params: with(target("weblb01", 443, 8443), "FilterType", "2",
 				"IPAddresses.member.1.IPAddress", "192.0.2.10", "IPAddresses.member.1.AddOnFilter", "false")},
+		{name: "describe-after-option-update", action: "DescribeLoadBalancers",
+			params: url.Values{"LoadBalancerNames.member.1": {"weblb01"},
+				"LoadBalancerNames.LoadBalancerPort.1": {"80"}, "LoadBalancerNames.InstancePort.1": {"8080"}},
+			before: func(e *env) {
+				r := e.call("UpdateLoadBalancerOption", with(target("weblb01", 80, 8080),
+					"SorryPageUpdate.Enable", "true", "SorryPageUpdate.StatusCode", "503"))
+				require.Equal(e.t, http.StatusOK, r.Status, "%s", r.Body)
+			}},
+		{name: "elastic-describe-narrowed", action: "NiftyDescribeElasticLoadBalancers",
+			params: url.Values{"ElasticLoadBalancers.ElasticLoadBalancerId.1": {"elb-0a1b2c3d"},
+				"ElasticLoadBalancers.Protocol.1": {"HTTPS"}, "ElasticLoadBalancers.ElasticLoadBalancerPort.1": {"443"},
+				"ElasticLoadBalancers.InstancePort.1": {"8443"}}},
+		{name: "elastic-describe-busy", opts: busy, before: registerWeb003, action: "NiftyDescribeElasticLoadBalancers",
+			params: url.Values{"ElasticLoadBalancers.ElasticLoadBalancerName.1": {"webelb01"},
+				"ElasticLoadBalancers.Protocol.1": {"TCP"}, "ElasticLoadBalancers.ElasticLoadBalancerPort.1": {"80"},
+				"ElasticLoadBalancers.InstancePort.1": {"8080"}}},
+		{name: "elastic-describe-filtered-out", opts: busy, before: registerWeb003, action: "NiftyDescribeElasticLoadBalancers",
+			params: url.Values{"Filter.1.Name": {"state"}, "Filter.1.Value.1": {"available"}}},
+		{name: "elastic-busy-refusal", opts: busy, before: registerWeb003, action: "NiftyDeregisterInstancesFromElasticLoadBalancer",
+			params: with(elasticTarget("webelb01", "TCP", 80, 8080), instances("web003")...)},
+		{name: "elastic-health-pending", opts: busy, before: registerWeb003, action: "NiftyDescribeInstanceElasticLoadBalancerHealth",
+			params: elasticTarget("webelb01", "TCP", 80, 8080)},
 		{name: "error-auth", action: "DescribeLoadBalancers", signAt: t0.Add(-20 * time.Minute)},
 		{name: "error-unknown-parameter", action: "DescribeLoadBalancers",
 			params: url.Values{"LoadBalancerName": {"weblb01"}}},
@@ -199,7 +230,11 @@ func TestOwnGoldenFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, referenceOptions())
+			opts := referenceOptions()
+			if tt.opts != nil {
+				tt.opts(&opts)
+			}
+			e := newEnv(t, opts)
 			if tt.before != nil {
 				tt.before(e)
 			}
