@@ -14,8 +14,9 @@ import (
 )
 
 // LoadSeed reads a JSON seed document: an object with the keys
-// "credentials", "instances" and "load_balancers", holding Credential,
-// Instance and LoadBalancer values with the JSON names of their fields
+// "credentials", "instances", "load_balancers" and
+// "elastic_load_balancers", holding Credential, Instance, LoadBalancer and
+// ElasticLoadBalancer values with the JSON names of their fields
 // (testdata/seed.json is a complete example). Unknown keys are refused. The
 // returned Options carry only those seed fields; New checks their contents.
 func LoadSeed(r io.Reader) (Options, error) {

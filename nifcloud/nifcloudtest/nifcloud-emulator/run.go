@@ -33,6 +33,10 @@ type config struct {
 	errorStatus int
 	appear      time.Duration
 	inService   time.Duration
+	elasticBusy time.Duration
+	busyState   string
+	busyCode    string
+	visibility  time.Duration
 	jsonOut     bool
 	readyFile   string
 	quiet       bool
@@ -59,6 +63,14 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.errorStatus, "error-status", 500, "HTTP status of Client.* error replies")
 	fs.DurationVar(&c.appear, "appear", time.Second, "delay before a new registration has a health result")
 	fs.DurationVar(&c.inService, "in-service", 3*time.Second, "delay before a new registration is InService")
+	fs.DurationVar(&c.elasticBusy, "elastic-busy", 2*time.Second,
+		"how long a Multi Load Balancer is not available after a change (0: always available)")
+	fs.StringVar(&c.busyState, "elastic-busy-state", nifcloudtest.DefaultElasticBusyState,
+		"State of a Multi Load Balancer that is not available")
+	fs.StringVar(&c.busyCode, "elastic-busy-code", nifcloudtest.CodeElasticLoadBalancerBusy,
+		"error code refusing changes of a Multi Load Balancer that is not available")
+	fs.DurationVar(&c.visibility, "visibility-delay", 0,
+		"how long a created load balancer or port definition stays hidden from other calls")
 	fs.BoolVar(&c.jsonOut, "json", false, "print one JSON line with endpoint and credentials instead of the banner")
 	fs.StringVar(&c.readyFile, "ready-file", "", "write the JSON line to this file once listening")
 	fs.BoolVar(&c.quiet, "quiet", false, "do not log API calls to stderr")
@@ -108,6 +120,10 @@ func options(c config, logger *log.Logger) (nifcloudtest.Options, error) {
 		}
 	}
 	opts.Health = nifcloudtest.Health{Appear: c.appear, InService: c.inService}
+	opts.ElasticBusy = c.elasticBusy
+	opts.ElasticBusyState = c.busyState
+	opts.ElasticBusyCode = c.busyCode
+	opts.CreateVisibilityDelay = c.visibility
 	opts.Latency = c.latency
 	opts.ErrorStatus = c.errorStatus
 	opts.Inspection = true
@@ -250,6 +266,10 @@ func announce(c config, info startup, base string, stdout io.Writer) error {
 			fmt.Fprintf(stdout, "  CA bundle:           %s\n", info.CABundle)
 		}
 		fmt.Fprintf(stdout, "  health delays:       result after %s, InService after %s\n", c.appear, c.inService)
+		fmt.Fprintf(stdout, "  Multi Load Balancer: %s for %s after each change\n", c.busyState, c.elasticBusy)
+		if c.visibility > 0 {
+			fmt.Fprintf(stdout, "  visibility delay:    %s after CreateLoadBalancer and RegisterPortWithLoadBalancer\n", c.visibility)
+		}
 		fmt.Fprintf(stdout, "  inspection API:      %s/_emulator/state (also requests, faults, reset-requests)\n", base)
 		fmt.Fprintf(stdout, "Stop with Ctrl-C.\n")
 	}
