@@ -1,9 +1,7 @@
 package nifcloudtest_test
 
 import (
-	"encoding/xml"
 	"fmt"
-	"net/http"
 	"net/url"
 	"testing"
 
@@ -48,12 +46,10 @@ type elasticDescription struct {
 // describeElastic calls NiftyDescribeElasticLoadBalancers and decodes it.
 func (e *env) describeElastic(params url.Values) []elasticDescription {
 	e.t.Helper()
-	r := e.call("NiftyDescribeElasticLoadBalancers", params)
-	require.Equal(e.t, http.StatusOK, r.Status, "%s", r.Body)
 	var out struct {
 		Descriptions []elasticDescription `xml:"NiftyDescribeElasticLoadBalancersResult>ElasticLoadBalancerDescriptions>member"`
 	}
-	require.NoError(e.t, xml.Unmarshal(r.Body, &out))
+	e.decodeCall("NiftyDescribeElasticLoadBalancers", params, &out)
 	return out.Descriptions
 }
 

@@ -1,9 +1,7 @@
 package nifcloudtest_test
 
 import (
-	"encoding/xml"
 	"fmt"
-	"net/http"
 	"net/url"
 	"testing"
 	"time"
@@ -37,14 +35,10 @@ func runElasticCases(t *testing.T, action string, tests []elasticCase) {
 	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, referenceOptions())
-			before := e.srv.State()
-			got := e.call(action, tt.params)
-			if tt.fail != nil {
-				tt.fail.check(t, e, before, got)
+			e, _, ok := runCase(t, referenceOptions(), action, tt.params, tt.fail)
+			if !ok {
 				return
 			}
-			require.Equal(t, http.StatusOK, got.Status, "%s", got.Body)
 			assert.Equal(t, tt.wantMembers, e.srv.ElasticMembers("webelb01", "TCP", 80, 8080))
 		})
 	}
@@ -155,8 +149,6 @@ func TestDeregisterElastic(t *testing.T) {
 // returns "id=State" per member of the reply.
 func (e *env) elasticHealth(params url.Values) []string {
 	e.t.Helper()
-	r := e.call("NiftyDescribeInstanceElasticLoadBalancerHealth", params)
-	require.Equal(e.t, http.StatusOK, r.Status, "%s", r.Body)
 	var out struct {
 		States []struct {
 			InstanceID string `xml:"InstanceId"`
@@ -164,7 +156,7 @@ func (e *env) elasticHealth(params url.Values) []string {
 			State      string `xml:"State"`
 		} `xml:"NiftyDescribeInstanceElasticLoadBalancerHealthResult>InstanceStates>member"`
 	}
-	require.NoError(e.t, xml.Unmarshal(r.Body, &out))
+	e.decodeCall("NiftyDescribeInstanceElasticLoadBalancerHealth", params, &out)
 	res := []string{}
 	for _, s := range out.States {
 		res = append(res, s.InstanceID+"/"+s.UniqueID+"="+s.State)

@@ -1,7 +1,6 @@
 package nifcloudtest_test
 
 import (
-	"net/http"
 	"net/url"
 	"testing"
 
@@ -123,16 +122,12 @@ func TestUpdateLoadBalancer(t *testing.T) {
 			if tt.seed != nil {
 				tt.seed(&opts)
 			}
-			e := newEnv(t, opts)
-			before := e.srv.State()
-			got := e.call("UpdateLoadBalancer", tt.params)
-			if tt.fail != nil {
-				tt.fail.check(t, e, before, got)
+			e, _, ok := runCase(t, opts, "UpdateLoadBalancer", tt.params, tt.fail)
+			if !ok {
 				return
 			}
-			require.Equal(t, http.StatusOK, got.Status, "%s", got.Body)
 			if tt.check == nil {
-				assert.Equal(t, before, e.srv.State())
+				assert.Equal(t, newEnv(t, opts).srv.State(), e.srv.State())
 				return
 			}
 			tt.check(t, e.srv.State().LoadBalancers[0])
@@ -214,14 +209,10 @@ func TestUpdateLoadBalancerOption(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, referenceOptions())
-			before := e.srv.State()
-			got := e.call("UpdateLoadBalancerOption", tt.params)
-			if tt.fail != nil {
-				tt.fail.check(t, e, before, got)
+			e, _, ok := runCase(t, referenceOptions(), "UpdateLoadBalancerOption", tt.params, tt.fail)
+			if !ok {
 				return
 			}
-			require.Equal(t, http.StatusOK, got.Status, "%s", got.Body)
 			assert.Equal(t, tt.want, e.srv.State().LoadBalancers[0].Ports[tt.port].Option)
 		})
 	}

@@ -1,7 +1,6 @@
 package nifcloudtest_test
 
 import (
-	"encoding/xml"
 	"net/http"
 	"net/url"
 	"testing"
@@ -17,15 +16,13 @@ import (
 // "name=State".
 func (e *env) elasticState(params url.Values) []string {
 	e.t.Helper()
-	r := e.call("NiftyDescribeElasticLoadBalancers", params)
-	require.Equal(e.t, http.StatusOK, r.Status, "%s", r.Body)
 	var out struct {
 		Descriptions []struct {
 			Name  string `xml:"ElasticLoadBalancerName"`
 			State string `xml:"State"`
 		} `xml:"NiftyDescribeElasticLoadBalancersResult>ElasticLoadBalancerDescriptions>member"`
 	}
-	require.NoError(e.t, xml.Unmarshal(r.Body, &out))
+	e.decodeCall("NiftyDescribeElasticLoadBalancers", params, &out)
 	res := []string{}
 	for _, d := range out.Descriptions {
 		res = append(res, d.Name+"="+d.State)

@@ -327,12 +327,10 @@ func (d description) states() []string {
 // describe calls DescribeLoadBalancers and decodes the descriptions.
 func (e *env) describe(params url.Values) []description {
 	e.t.Helper()
-	r := e.call("DescribeLoadBalancers", params)
-	require.Equal(e.t, http.StatusOK, r.Status, "%s", r.Body)
 	var out struct {
 		Descriptions []description `xml:"DescribeLoadBalancersResult>LoadBalancerDescriptions>member"`
 	}
-	require.NoError(e.t, xml.Unmarshal(r.Body, &out))
+	e.decodeCall("DescribeLoadBalancers", params, &out)
 	return out.Descriptions
 }
 
@@ -348,15 +346,13 @@ func keys(ds []description) []string {
 // health calls DescribeInstanceHealth and returns "id=State" per result.
 func (e *env) health(lb string, lbPort, instPort int, ids ...string) []string {
 	e.t.Helper()
-	r := e.call("DescribeInstanceHealth", with(target(lb, lbPort, instPort), instances(ids...)...))
-	require.Equal(e.t, http.StatusOK, r.Status, "%s", r.Body)
 	var out struct {
 		States []struct {
 			InstanceID string `xml:"InstanceId"`
 			State      string `xml:"State"`
 		} `xml:"DescribeInstanceHealthResult>InstanceStates>member"`
 	}
-	require.NoError(e.t, xml.Unmarshal(r.Body, &out))
+	e.decodeCall("DescribeInstanceHealth", with(target(lb, lbPort, instPort), instances(ids...)...), &out)
 	res := []string{}
 	for _, s := range out.States {
 		res = append(res, s.InstanceID+"="+s.State)
@@ -373,6 +369,31 @@ func replyInstances(t *testing.T, r reply) []string {
 	}
 	require.NoError(t, xml.Unmarshal(r.Body, &out))
 	return append(out.Registered, out.Deregistered...)
+}
+
+// runCase calls action with params on a fresh emulator seeded with opts.
+// With fail it checks that the call is that refusal and changed nothing,
+// and returns false; otherwise it requires success.
+func runCase(t *testing.T, opts nifcloudtest.Options, action string, params url.Values, fail *failure) (*env, reply, bool) {
+	t.Helper()
+	e := newEnv(t, opts)
+	before := e.srv.State()
+	got := e.call(action, params)
+	if fail != nil {
+		fail.check(t, e, before, got)
+		return e, got, false
+	}
+	require.Equal(t, http.StatusOK, got.Status, "%s", got.Body)
+	return e, got, true
+}
+
+// decodeCall calls action with params, requires success and decodes the
+// reply into out.
+func (e *env) decodeCall(action string, params url.Values, out any) {
+	e.t.Helper()
+	r := e.call(action, params)
+	require.Equal(e.t, http.StatusOK, r.Status, "%s", r.Body)
+	require.NoError(e.t, xml.Unmarshal(r.Body, out))
 }
 
 // newServer serves h on loopback for the duration of the test.
