@@ -146,13 +146,14 @@ func (s *Server) elasticPicks(v url.Values) ([]*elasticPick, *apiError) {
 		elasticPortsList:     scalarList(v, elasticPortsList),
 		elasticInstPortsList: scalarList(v, elasticInstPortsList),
 	}
-	indexes := slices.Sorted(maps.Keys(names))
-	for n := range ids {
-		if _, ok := names[n]; !ok {
-			indexes = append(indexes, n)
-		}
+	given := map[int]bool{}
+	for n := range names {
+		given[n] = true
 	}
-	slices.Sort(indexes)
+	for n := range ids {
+		given[n] = true
+	}
+	indexes := slices.Sorted(maps.Keys(given))
 	entries := make([]listEntry, 0, len(indexes))
 	for _, n := range indexes {
 		entries = append(entries, listEntry{Index: n})

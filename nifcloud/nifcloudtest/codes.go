@@ -185,16 +185,6 @@ func clip(s string) string {
 	return s[:limit] + "..."
 }
 
-// elbRef is how a call names an elastic load balancer: label is the
-// parameter as the live API's messages spell it (e.g.
-// "ElasticLoadBalancerName", "ElasticLoadBalancers_ElasticLoadBalancerId"),
-// value what was sent.
-type elbRef struct {
-	label string
-	value string
-	byID  bool
-}
-
 func errElasticNotFound(ref elbRef) *apiError {
 	return errorf(CodeElasticLoadBalancerNotFound, "The %s '%s' does not exist.", ref.label, clip(ref.value))
 }

@@ -36,6 +36,17 @@ type elbListenerState struct {
 	members       []*memberState
 }
 
+// elbRef is how a call names an elastic load balancer: label is the
+// parameter as the live API's messages spell it (e.g.
+// "ElasticLoadBalancerName", "ElasticLoadBalancers_ElasticLoadBalancerId"),
+// value what was sent, byID whether value is an
+// ElasticLoadBalancerId.
+type elbRef struct {
+	label string
+	value string
+	byID  bool
+}
+
 // elbKey identifies an elastic listener: protocol (upper case) and ports.
 type elbKey struct {
 	protocol string

@@ -92,7 +92,8 @@ type Port struct {
 	Option *Option `json:"option,omitempty"`
 }
 
-// Member is a server registered on a port definition.
+// Member is a server registered on a port definition or on an elastic
+// listener.
 type Member struct {
 	// InstanceID is the server name; it must be a known Instance.
 	InstanceID string `json:"instance_id"`

@@ -321,7 +321,8 @@ func (s *Server) Members(lb string, lbPort, instPort int) []string {
 }
 
 // State returns a deep copy of the current state, with each member's
-// current health in Member.State.
+// current health in Member.State and each elastic load balancer's current
+// State.
 func (s *Server) State() State {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -76,7 +76,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.quiet, "quiet", false, "do not log API calls to stderr")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: nifcloud-emulator [flags]\n\n"+
-			"Serves a local NIFCLOUD load-balancer API emulator on /api/ (demo credentials %s / %s).\n\nFlags:\n",
+			"Serves a local NIFCLOUD load-balancer API emulator (classic and Multi Load Balancer) on /api/\n(demo credentials %s / %s).\n\nFlags:\n",
 			demoAccessKey, demoSecretKey)
 		fs.PrintDefaults()
 	}
