@@ -78,3 +78,24 @@ func TestElasticStateSeedsAnotherServer(t *testing.T) {
 	e.clock.Advance(time.Minute)
 	assert.Equal(t, e.srv.State(), srv.State(), "the same later, too")
 }
+
+func TestElasticInInspectionAPI(t *testing.T) {
+	opts := referenceOptions()
+	opts.Inspection = true
+	e := newEnv(t, opts)
+	require.NoError(t, e.srv.SetElasticState("webelb01", "configuring", t0.Add(time.Minute)))
+	status, body := e.inspect(http.MethodGet, "/_emulator/state", "")
+	require.Equal(t, http.StatusOK, status)
+	var raw struct {
+		Elastic []struct {
+			Name       string    `json:"name"`
+			ID         string    `json:"id"`
+			State      string    `json:"state"`
+			StateUntil time.Time `json:"state_until"`
+		} `json:"elastic_load_balancers"`
+	}
+	require.NoError(t, json.Unmarshal(body, &raw))
+	require.Len(t, raw.Elastic, 1)
+	assert.Equal(t, "webelb01 elb-0a1b2c3d configuring", raw.Elastic[0].Name+" "+raw.Elastic[0].ID+" "+raw.Elastic[0].State)
+	assert.True(t, raw.Elastic[0].StateUntil.Equal(t0.Add(time.Minute)))
+}
