@@ -73,6 +73,36 @@ var actions = map[string]action{
 		},
 		run: (*Server).setFilter,
 	},
+	"NiftyDescribeElasticLoadBalancers": {
+		spec: elasticDescribeSpec,
+		run:  (*Server).describeElasticLoadBalancers,
+	},
+	"NiftyRegisterInstancesWithElasticLoadBalancer": {
+		spec: paramSpec{Names: elasticTargetNames, Lists: []listSpec{elasticInstancesList}},
+		run:  (*Server).registerElastic,
+	},
+	"NiftyDeregisterInstancesFromElasticLoadBalancer": {
+		spec: paramSpec{Names: elasticTargetNames, Lists: []listSpec{elasticInstancesList}},
+		run:  (*Server).deregisterElastic,
+	},
+	"NiftyDescribeInstanceElasticLoadBalancerHealth": {
+		spec: paramSpec{Names: elasticTargetNames, Lists: []listSpec{elasticInstancesList}},
+		run:  (*Server).describeElasticHealth,
+	},
+	"UpdateLoadBalancer": {
+		spec: paramSpec{Names: append([]string{
+			"LoadBalancerName", "LoadBalancerNameUpdate", "NetworkVolumeUpdate", "AccountingTypeUpdate",
+			"ListenerUpdate.LoadBalancerPort", "ListenerUpdate.InstancePort",
+		}, listenerUpdateNames...)},
+		run: (*Server).updateLoadBalancer,
+	},
+	"UpdateLoadBalancerOption": {
+		spec: paramSpec{Names: append([]string{
+			"SessionStickinessPolicyUpdate.Enable", "SessionStickinessPolicyUpdate.ExpirationPeriod",
+			"SorryPageUpdate.Enable", "SorryPageUpdate.StatusCode",
+		}, targetNames...)},
+		run: (*Server).updateLoadBalancerOption,
+	},
 }
 
 // Actions returns the names of the implemented actions.

@@ -10,7 +10,7 @@ import (
 // and UnhealthyThreshold are required; HealthyThreshold keeps its value
 // when omitted; HealthCheck.Timeout is accepted and ignored (the platform
 // computes the timeout, see HealthCheck.Timeout).
-func (s *Server) configureHealthCheck(v url.Values, _ time.Time) (any, *apiError) {
+func (s *Server) configureHealthCheck(v url.Values, now time.Time) (any, *apiError) {
 	name, key, apiErr := target(v)
 	if apiErr != nil {
 		return nil, apiErr
@@ -37,7 +37,7 @@ func (s *Server) configureHealthCheck(v url.Values, _ time.Time) (any, *apiError
 	if _, apiErr := optionalInt(v, "HealthCheck.Timeout", 0, 1, 3600); apiErr != nil {
 		return nil, apiErr
 	}
-	_, p, apiErr := s.lookupPort(name, key)
+	_, p, apiErr := s.lookupPort(name, key, now)
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -71,7 +71,7 @@ type filterChange struct {
 // adding a present address is Client.InvalidParameterDuplicate.IpAddress,
 // removing an absent one CodeIPAddressNotFound, more than 30 addresses
 // CodeFilterLimitExceeded.
-func (s *Server) setFilter(v url.Values, _ time.Time) (any, *apiError) {
+func (s *Server) setFilter(v url.Values, now time.Time) (any, *apiError) {
 	name, key, apiErr := target(v)
 	if apiErr != nil {
 		return nil, apiErr
@@ -99,7 +99,7 @@ func (s *Server) setFilter(v url.Values, _ time.Time) (any, *apiError) {
 		}
 		changes = append(changes, filterChange{given: given, addr: addr, add: add})
 	}
-	_, p, apiErr := s.lookupPort(name, key)
+	_, p, apiErr := s.lookupPort(name, key, now)
 	if apiErr != nil {
 		return nil, apiErr
 	}

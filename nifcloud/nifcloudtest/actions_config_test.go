@@ -67,14 +67,10 @@ func TestConfigureHealthCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, referenceOptions())
-			before := e.srv.State()
-			got := e.call("ConfigureHealthCheck", tt.params)
-			if tt.fail != nil {
-				tt.fail.check(t, e, before, got)
+			e, _, ok := runCase(t, referenceOptions(), "ConfigureHealthCheck", tt.params, tt.fail)
+			if !ok {
 				return
 			}
-			require.Equal(t, http.StatusOK, got.Status, "%s", got.Body)
 			assert.Equal(t, tt.want, e.srv.State().LoadBalancers[0].Ports[0].HealthCheck)
 			ds := e.describe(url.Values{"LoadBalancerNames.member.1": {"weblb01"},
 				"LoadBalancerNames.LoadBalancerPort.1": {"80"}, "LoadBalancerNames.InstancePort.1": {"8080"}})
@@ -142,14 +138,10 @@ func TestSetFilter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, referenceOptions())
-			before := e.srv.State()
-			got := e.call("SetFilterForLoadBalancer", tt.params)
-			if tt.fail != nil {
-				tt.fail.check(t, e, before, got)
+			e, got, ok := runCase(t, referenceOptions(), "SetFilterForLoadBalancer", tt.params, tt.fail)
+			if !ok {
 				return
 			}
-			require.Equal(t, http.StatusOK, got.Status, "%s", got.Body)
 			var res struct {
 				Type  int      `xml:"SetFilterForLoadBalancerResult>Filter>FilterType"`
 				Addrs []string `xml:"SetFilterForLoadBalancerResult>Filter>IPAddresses>member>IPAddress"`

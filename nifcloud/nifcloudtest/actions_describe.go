@@ -12,8 +12,11 @@ import (
 // ones (LoadBalancerNames.member.N), or for one port definition of a named
 // one (LoadBalancerNames.LoadBalancerPort.N and
 // LoadBalancerNames.InstancePort.N, both required when either is given).
-// Owner is accepted: "self" and "all" (and empty) show the emulator's load
+// One unknown name fails the whole call, as the live API does. Owner is
+// accepted: "self" and "all" (and empty) show the emulator's load
 // balancers, "other" (load balancers shared by other accounts) shows none.
+// Load balancers and port definitions still hidden by
+// Options.CreateVisibilityDelay are left out, or not found when named.
 func (s *Server) describeLoadBalancers(v url.Values, now time.Time) (any, *apiError) {
 	other := false
 	switch owner := v.Get("Owner"); owner {
@@ -23,29 +26,46 @@ func (s *Server) describeLoadBalancers(v url.Values, now time.Time) (any, *apiEr
 	default:
 		return nil, errIllegal("Owner", owner, "must be self, other or all")
 	}
+	picks, apiErr := s.describePicks(v, other, now)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	res := &describeLoadBalancersResult{}
+	seen := map[*portState]bool{}
+	for _, pk := range picks {
+		if seen[pk.port] {
+			continue
+		}
+		seen[pk.port] = true
+		res.Descriptions.Items = append(res.Descriptions.Items, s.describe(pk.lb, pk.port, now))
+	}
+	return res, nil
+}
+
+// portPick is a port definition chosen by DescribeLoadBalancers.
+type portPick struct {
+	lb   *lbState
+	port *portState
+}
+
+// describePicks returns the port definitions a DescribeLoadBalancers call
+// asks for, in request order, possibly with repetitions.
+func (s *Server) describePicks(v url.Values, other bool, now time.Time) ([]portPick, *apiError) {
 	names := list(v, "LoadBalancerNames.member")
 	lbPorts := scalarList(v, "LoadBalancerNames.LoadBalancerPort")
 	instPorts := scalarList(v, "LoadBalancerNames.InstancePort")
-	for _, ports := range []struct {
-		prefix string
-		values map[int]string
-	}{{"LoadBalancerNames.LoadBalancerPort", lbPorts}, {"LoadBalancerNames.InstancePort", instPorts}} {
-		for _, n := range slices.Sorted(maps.Keys(ports.values)) {
-			if !slices.ContainsFunc(names, func(e listEntry) bool { return e.Index == n }) {
-				return nil, errMissing(listName("LoadBalancerNames.member", n, ""))
-			}
-		}
+	if apiErr := requireEntries(names, "LoadBalancerNames.member", map[string]map[int]string{
+		"LoadBalancerNames.LoadBalancerPort": lbPorts, "LoadBalancerNames.InstancePort": instPorts,
+	}); apiErr != nil {
+		return nil, apiErr
 	}
-
-	type pick struct {
-		lb   *lbState
-		port *portState
-	}
-	var picks []pick
+	var picks []portPick
 	if len(names) == 0 && !other {
 		for _, lb := range s.lbs {
-			for _, p := range lb.ports {
-				picks = append(picks, pick{lb, p})
+			if visibleAt(lb.visibleAt, now) {
+				for _, p := range lb.visiblePorts(now) {
+					picks = append(picks, portPick{lb, p})
+				}
 			}
 		}
 	}
@@ -58,33 +78,36 @@ func (s *Server) describeLoadBalancers(v url.Values, now time.Time) (any, *apiEr
 		if apiErr != nil {
 			return nil, apiErr
 		}
-		lb := s.findLB(name)
+		lb := s.visibleLB(name, now)
 		if lb == nil || other {
 			return nil, errLoadBalancerNotFound(name)
 		}
 		if !filtered {
-			for _, p := range lb.ports {
-				picks = append(picks, pick{lb, p})
+			for _, p := range lb.visiblePorts(now) {
+				picks = append(picks, portPick{lb, p})
 			}
 			continue
 		}
-		p := lb.findPort(key)
+		p := lb.findPort(key, now)
 		if p == nil {
 			return nil, errPortNotFound(name, key.LoadBalancerPort, key.InstancePort)
 		}
-		picks = append(picks, pick{lb, p})
+		picks = append(picks, portPick{lb, p})
 	}
+	return picks, nil
+}
 
-	res := &describeLoadBalancersResult{}
-	seen := map[*portState]bool{}
-	for _, pk := range picks {
-		if seen[pk.port] {
-			continue
+// requireEntries checks that every N of the narrowing lists (parameter
+// prefix -> N -> value) has an entry N in entries (of list prefix).
+func requireEntries(entries []listEntry, prefix string, narrowing map[string]map[int]string) *apiError {
+	for _, param := range slices.Sorted(maps.Keys(narrowing)) {
+		for _, n := range slices.Sorted(maps.Keys(narrowing[param])) {
+			if !slices.ContainsFunc(entries, func(e listEntry) bool { return e.Index == n }) {
+				return errMissing(listName(prefix, n, ""))
+			}
 		}
-		seen[pk.port] = true
-		res.Descriptions.Items = append(res.Descriptions.Items, s.describe(pk.lb, pk.port, now))
 	}
-	return res, nil
+	return nil
 }
 
 // scalarList maps N to the value of "<prefix>.N".

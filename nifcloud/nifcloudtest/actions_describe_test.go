@@ -51,6 +51,8 @@ func TestDescribeLoadBalancers(t *testing.T) {
 
 		{name: "unknown name", params: url.Values{"LoadBalancerNames.member.1": {"applb"}, "LoadBalancerNames.member.2": {"lb001"}},
 			fail: &failure{nifcloudtest.CodeLoadBalancerNotFound, "The LoadBalancerName 'lb001' does not exist."}},
+		{name: "unknown name first fails the whole call", params: url.Values{"LoadBalancerNames.member.1": {"lb001"}, "LoadBalancerNames.member.2": {"weblb01"}},
+			fail: &failure{nifcloudtest.CodeLoadBalancerNotFound, "The LoadBalancerName 'lb001' does not exist."}},
 		{name: "unknown pair", params: url.Values{"LoadBalancerNames.member.1": {"weblb01"},
 			"LoadBalancerNames.LoadBalancerPort.1": {"443"}, "LoadBalancerNames.InstancePort.1": {"443"}},
 			fail: &failure{nifcloudtest.CodeLoadBalancerPortNotFound,

@@ -30,7 +30,7 @@ func instanceIDs(v url.Values, required bool) ([]string, *apiError) {
 // instancesOnPort reads the port definition (LoadBalancerName,
 // LoadBalancerPort, InstancePort) and the Instances list of a call, and
 // looks the port definition up. It returns the load balancer name as given.
-func (s *Server) instancesOnPort(v url.Values, required bool) (string, *portState, []string, *apiError) {
+func (s *Server) instancesOnPort(v url.Values, required bool, now time.Time) (string, *portState, []string, *apiError) {
 	name, key, apiErr := target(v)
 	if apiErr != nil {
 		return "", nil, nil, apiErr
@@ -39,7 +39,7 @@ func (s *Server) instancesOnPort(v url.Values, required bool) (string, *portStat
 	if apiErr != nil {
 		return "", nil, nil, apiErr
 	}
-	_, p, apiErr := s.lookupPort(name, key)
+	_, p, apiErr := s.lookupPort(name, key, now)
 	if apiErr != nil {
 		return "", nil, nil, apiErr
 	}
@@ -51,7 +51,7 @@ func (s *Server) instancesOnPort(v url.Values, required bool) (string, *portStat
 // is named and nothing is registered. The reply lists the servers this call
 // registered.
 func (s *Server) registerInstances(v url.Values, now time.Time) (any, *apiError) {
-	_, p, ids, apiErr := s.instancesOnPort(v, true)
+	_, p, ids, apiErr := s.instancesOnPort(v, true, now)
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -73,8 +73,8 @@ func (s *Server) registerInstances(v url.Values, now time.Time) (any, *apiError)
 
 // deregisterInstances implements DeregisterInstancesFromLoadBalancer, all
 // or nothing like registerInstances. The reply lists the removed servers.
-func (s *Server) deregisterInstances(v url.Values, _ time.Time) (any, *apiError) {
-	name, p, ids, apiErr := s.instancesOnPort(v, true)
+func (s *Server) deregisterInstances(v url.Values, now time.Time) (any, *apiError) {
+	name, p, ids, apiErr := s.instancesOnPort(v, true, now)
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -98,7 +98,7 @@ func (s *Server) deregisterInstances(v url.Values, _ time.Time) (any, *apiError)
 // (Client.InvalidParameterNotFound.Instance, "does not register"); the live
 // behaviour is unknown (reference §9).
 func (s *Server) describeInstanceHealth(v url.Values, now time.Time) (any, *apiError) {
-	name, p, ids, apiErr := s.instancesOnPort(v, false)
+	name, p, ids, apiErr := s.instancesOnPort(v, false, now)
 	if apiErr != nil {
 		return nil, apiErr
 	}

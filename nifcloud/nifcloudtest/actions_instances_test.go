@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"nifcloud_lb/nifcloud/nifcloudtest"
 )
@@ -87,14 +86,10 @@ func TestRegisterInstances(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, referenceOptions())
-			before := e.srv.State()
-			got := e.call(action, tt.params)
-			if tt.fail != nil {
-				tt.fail.check(t, e, before, got)
+			e, got, ok := runCase(t, referenceOptions(), action, tt.params, tt.fail)
+			if !ok {
 				return
 			}
-			require.Equal(t, http.StatusOK, got.Status, "%s", got.Body)
 			assert.Equal(t, tt.wantReply, replyInstances(t, got))
 			port := tt.port
 			if port == [2]int{} {
@@ -138,14 +133,10 @@ func TestDeregisterInstances(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, referenceOptions())
-			before := e.srv.State()
-			got := e.call(action, tt.params)
-			if tt.fail != nil {
-				tt.fail.check(t, e, before, got)
+			e, got, ok := runCase(t, referenceOptions(), action, tt.params, tt.fail)
+			if !ok {
 				return
 			}
-			require.Equal(t, http.StatusOK, got.Status, "%s", got.Body)
 			assert.Equal(t, tt.wantReply, replyInstances(t, got))
 			assert.Equal(t, tt.wantMembers, e.srv.Members("weblb01", 80, 8080))
 			assert.Equal(t, []string{"web001"}, e.srv.Members("weblb01", 443, 8443), "other port untouched")

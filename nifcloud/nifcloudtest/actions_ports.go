@@ -71,7 +71,10 @@ func newPort(l listener, now time.Time) *portState {
 
 // createLoadBalancer implements CreateLoadBalancer with exactly one
 // listener (add more with RegisterPortWithLoadBalancer). The VIP is the
-// lowest free address from 198.51.100.20.
+// lowest free address from 198.51.100.20. With
+// Options.CreateVisibilityDelay the new load balancer is hidden from other
+// calls for that long; its name is taken all the same (a second create is
+// Client.InvalidParameterDuplicate.LoadBalancer).
 func (s *Server) createLoadBalancer(v url.Values, now time.Time) (any, *apiError) {
 	name, apiErr := requiredString(v, "LoadBalancerName")
 	if apiErr != nil {
@@ -88,12 +91,36 @@ func (s *Server) createLoadBalancer(v url.Values, now time.Time) (any, *apiError
 		return nil, errorf(CodeIllegalInput,
 			"CreateLoadBalancer takes exactly one listener (Listeners.member.1); add more with RegisterPortWithLoadBalancer.")
 	}
-	lb := &lbState{name: name, createdTime: now}
-	if lb.networkVolume, apiErr = optionalInt(v, "NetworkVolume", defaultVolume, 1, 2000); apiErr != nil {
+	lb, apiErr := newLB(v, name, now)
+	if apiErr != nil {
 		return nil, apiErr
 	}
-	if !validNetworkVolume(lb.networkVolume) {
-		return nil, errIllegal("NetworkVolume", v.Get("NetworkVolume"), "must be 10, 20, 30, 40 or a multiple of 100 up to 2000")
+	if s.findLB(name) != nil {
+		return nil, errLoadBalancerDuplicate(name)
+	}
+	vip, err := s.allocateVIP()
+	if err != nil {
+		return nil, &apiError{status: http.StatusInternalServerError, code: CodeInternalError,
+			message: "The emulator has no free VIP left: " + err.Error() + "."}
+	}
+	lb.dnsName = vip
+	lb.ports = []*portState{newPort(ls[0], now)}
+	if d := s.opts.CreateVisibilityDelay; d > 0 {
+		lb.visibleAt = now.Add(d)
+	}
+	s.lbs = append(s.lbs, lb)
+	return &createResult{DNSName: vip}, nil
+}
+
+// newLB reads the load-balancer-wide settings of CreateLoadBalancer
+// (NetworkVolume, IpVersion, AccountingType, PolicyType,
+// AvailabilityZones.member.N) into a new load balancer without VIP or
+// ports.
+func newLB(v url.Values, name string, now time.Time) (*lbState, *apiError) {
+	lb := &lbState{name: name, createdTime: now}
+	var apiErr *apiError
+	if lb.networkVolume, apiErr = networkVolume(v, "NetworkVolume", defaultVolume); apiErr != nil {
+		return nil, apiErr
 	}
 	enums := []struct {
 		param, def string
@@ -105,14 +132,9 @@ func (s *Server) createLoadBalancer(v url.Values, now time.Time) (any, *apiError
 		{"PolicyType", defaultPolicy, []string{"standard", "ats"}, &lb.policyType},
 	}
 	for _, e := range enums {
-		val := v.Get(e.param)
-		if val == "" {
-			val = e.def
+		if *e.dst, apiErr = enumValue(v, e.param, e.def, e.allowed); apiErr != nil {
+			return nil, apiErr
 		}
-		if !slices.Contains(e.allowed, val) {
-			return nil, errIllegal(e.param, val, "must be one of "+strings.Join(e.allowed, ", "))
-		}
-		*e.dst = val
 	}
 	if lb.policyType == "ats" && lb.ipVersion != "v4" {
 		return nil, errIllegal("PolicyType", lb.policyType, "ats needs IpVersion v4")
@@ -128,18 +150,33 @@ func (s *Server) createLoadBalancer(v url.Values, now time.Time) (any, *apiError
 	if len(lb.zones) == 0 {
 		lb.zones = []string{defaultZone}
 	}
-	if s.findLB(name) != nil {
-		return nil, errLoadBalancerDuplicate(name)
+	return lb, nil
+}
+
+// networkVolume reads the bandwidth parameter name (def when absent) and
+// checks that it is an offered value.
+func networkVolume(v url.Values, name string, def int) (int, *apiError) {
+	n, apiErr := optionalInt(v, name, def, 1, 2000)
+	if apiErr != nil {
+		return 0, apiErr
 	}
-	vip, err := s.allocateVIP()
-	if err != nil {
-		return nil, &apiError{status: http.StatusInternalServerError, code: CodeInternalError,
-			message: "The emulator has no free VIP left: " + err.Error() + "."}
+	if !validNetworkVolume(n) {
+		return 0, errIllegal(name, v.Get(name), "must be 10, 20, 30, 40 or a multiple of 100 up to 2000")
 	}
-	lb.dnsName = vip
-	lb.ports = []*portState{newPort(ls[0], now)}
-	s.lbs = append(s.lbs, lb)
-	return &createResult{DNSName: vip}, nil
+	return n, nil
+}
+
+// enumValue reads parameter name, def when absent, and checks that it is
+// one of allowed.
+func enumValue(v url.Values, name, def string, allowed []string) (string, *apiError) {
+	val := v.Get(name)
+	if val == "" {
+		val = def
+	}
+	if !slices.Contains(allowed, val) {
+		return "", errIllegal(name, val, "must be one of "+strings.Join(allowed, ", "))
+	}
+	return val, nil
 }
 
 // registerPort implements RegisterPortWithLoadBalancer: adds the listed
@@ -147,6 +184,9 @@ func (s *Server) createLoadBalancer(v url.Values, now time.Time) (any, *apiError
 // given twice) is Client.Inoperable.LoadBalancerPort.AlreadyExists; more
 // than three port definitions in all is CodePortLimitExceeded. The reply
 // echoes the listeners with a lower-case protocol, as the live API does.
+// With Options.CreateVisibilityDelay the new port definitions are hidden
+// from other calls for that long, though their LoadBalancerPort is taken
+// and they count towards the limit.
 func (s *Server) registerPort(v url.Values, now time.Time) (any, *apiError) {
 	name, apiErr := requiredString(v, "LoadBalancerName")
 	if apiErr != nil {
@@ -156,7 +196,7 @@ func (s *Server) registerPort(v url.Values, now time.Time) (any, *apiError) {
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	lb := s.findLB(name)
+	lb := s.visibleLB(name, now)
 	if lb == nil {
 		return nil, errLoadBalancerNotFound(name)
 	}
@@ -176,6 +216,9 @@ func (s *Server) registerPort(v url.Values, now time.Time) (any, *apiError) {
 	res := &registerPortResult{}
 	for _, l := range ls {
 		p := newPort(l, now)
+		if d := s.opts.CreateVisibilityDelay; d > 0 {
+			p.visibleAt = now.Add(d)
+		}
 		lb.ports = append(lb.ports, p)
 		echo := listenerOf(p)
 		echo.Protocol = strings.ToLower(echo.Protocol)
@@ -187,12 +230,12 @@ func (s *Server) registerPort(v url.Values, now time.Time) (any, *apiError) {
 // deleteLoadBalancer implements DeleteLoadBalancer: it deletes one port
 // definition with its servers, health check and filter; the load balancer
 // (and its VIP) goes with its last port definition.
-func (s *Server) deleteLoadBalancer(v url.Values, _ time.Time) (any, *apiError) {
+func (s *Server) deleteLoadBalancer(v url.Values, now time.Time) (any, *apiError) {
 	name, key, apiErr := target(v)
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	lb, p, apiErr := s.lookupPort(name, key)
+	lb, p, apiErr := s.lookupPort(name, key, now)
 	if apiErr != nil {
 		return nil, apiErr
 	}

@@ -83,14 +83,10 @@ func TestCreateLoadBalancer(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, referenceOptions())
-			before := e.srv.State()
-			got := e.call("CreateLoadBalancer", tt.params)
-			if tt.fail != nil {
-				tt.fail.check(t, e, before, got)
+			e, got, ok := runCase(t, referenceOptions(), "CreateLoadBalancer", tt.params, tt.fail)
+			if !ok {
 				return
 			}
-			require.Equal(t, http.StatusOK, got.Status, "%s", got.Body)
 			var res struct {
 				DNSName string `xml:"CreateLoadBalancerResult>DNSName"`
 			}
@@ -197,14 +193,10 @@ func TestRegisterPort(t *testing.T) {
 			if tt.seed != nil {
 				tt.seed(&opts)
 			}
-			e := newEnv(t, opts)
-			before := e.srv.State()
-			got := e.call("RegisterPortWithLoadBalancer", with(weblb01, tt.kv...))
-			if tt.fail != nil {
-				tt.fail.check(t, e, before, got)
+			e, got, ok := runCase(t, opts, "RegisterPortWithLoadBalancer", with(weblb01, tt.kv...), tt.fail)
+			if !ok {
 				return
 			}
-			require.Equal(t, http.StatusOK, got.Status, "%s", got.Body)
 			assert.Equal(t, tt.want, keys(e.describe(nil)))
 			var res struct {
 				Listeners []struct {

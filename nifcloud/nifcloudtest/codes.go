@@ -3,6 +3,7 @@ package nifcloudtest
 import (
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // Error codes the emulator replies with. The first group is taken from
@@ -30,11 +31,28 @@ const (
 	// CodeIPAddressDuplicate: SetFilterForLoadBalancer adds an address that
 	// is already in the filter.
 	CodeIPAddressDuplicate = "Client.InvalidParameterDuplicate.IpAddress"
+	// CodeElasticLoadBalancerNotFound: no elastic load balancer has the
+	// given name or id.
+	CodeElasticLoadBalancerNotFound = "Client.InvalidParameterNotFound.ElasticLoadBalancer"
+	// CodeElasticListenerNotFound: the elastic load balancer exists but has
+	// no listener with the given (Protocol, ElasticLoadBalancerPort,
+	// InstancePort).
+	CodeElasticListenerNotFound = "Client.InvalidParameterNotFound.Protocol.or.ElasticLoadBalancerPort"
+	// CodeElasticInstanceAlreadyRegistered: an elastic Register names a
+	// server that is already registered on the listener. (Unknown servers
+	// and non-members are CodeInstanceNotFound, as for classic.)
+	CodeElasticInstanceAlreadyRegistered = "Client.Inoperable.ElasticLoadBalancer.HavingRegisteredInstance"
 	// CodeInternalError is the live API's generic server-side failure; the
 	// emulator sends it for injected faults that set no code, and when
 	// CreateLoadBalancer finds no free VIP.
 	CodeInternalError = "Server.InternalError"
 
+	// CodeElasticLoadBalancerBusy (emulator's choice; the default of
+	// Options.ElasticBusyCode): an elastic Register or Deregister while
+	// the load balancer is not available. No source shows the live code;
+	// this follows the Server.ResourceIncorrectState.<Resource>.Processing
+	// codes of other computing resources (reference §5.3, §7).
+	CodeElasticLoadBalancerBusy = "Server.ResourceIncorrectState.ElasticLoadBalancer.Processing"
 	// CodeAuthFailure (emulator's choice, HTTP 401): missing authentication
 	// parameter, unsupported SignatureVersion or SignatureMethod, unknown
 	// access key, Timestamp outside the allowed skew, or wrong Signature.
@@ -148,6 +166,16 @@ func errIllegal(name, value, want string) *apiError {
 	return errorf(CodeIllegalInput, "The value '%s' of parameter '%s' is invalid: %s.", clip(value), clip(name), want)
 }
 
+// validErrorCode reports whether code looks like a NIFCLOUD error code:
+// "Client." or "Server." and a subject.
+func validErrorCode(code string) bool {
+	rest, ok := strings.CutPrefix(code, "Client.")
+	if !ok {
+		rest, ok = strings.CutPrefix(code, "Server.")
+	}
+	return ok && rest != "" && !strings.ContainsAny(code, " <>&")
+}
+
 // clip shortens a caller-supplied value before it is echoed in a message.
 func clip(s string) string {
 	const limit = 64
@@ -155,4 +183,31 @@ func clip(s string) string {
 		return s
 	}
 	return s[:limit] + "..."
+}
+
+func errElasticNotFound(ref elbRef) *apiError {
+	return errorf(CodeElasticLoadBalancerNotFound, "The %s '%s' does not exist.", ref.label, clip(ref.value))
+}
+
+func errElasticListenerNotFound(ref elbRef, key elbKey) *apiError {
+	return errorf(CodeElasticListenerNotFound,
+		"The requested %s ('%s') does not have this protocol and port (Protocol: '%s',ElasticLoadBalancerPort: '%d',InstancePort: '%d').",
+		ref.label, clip(ref.value), clip(key.protocol), key.elbPort, key.instPort)
+}
+
+// The elastic family names servers by the parameter that carried them,
+// "Instances_member_InstanceId" or "Instances_member_InstanceUniqueId".
+
+func errElasticInstanceNotExist(in elbInstance) *apiError {
+	return errorf(CodeInstanceNotFound, "The Instances_member_%s '%s' does not exist.", in.field, clip(in.given))
+}
+
+func errElasticInstanceRegistered(in elbInstance) *apiError {
+	return errorf(CodeElasticInstanceAlreadyRegistered,
+		"The Instances_member_%s '%s' already exists with this ElasticLoadBalancer.", in.field, clip(in.given))
+}
+
+func errElasticInstanceNotRegistered(in elbInstance, ref elbRef) *apiError {
+	return errorf(CodeInstanceNotFound, "The Instances_member_%s '%s' does not register at the ElasticLoadBalancer '%s'.",
+		in.field, clip(in.given), clip(ref.value))
 }

@@ -31,6 +31,12 @@ func FuzzRequest(f *testing.F) {
 		"Action=DeleteLoadBalancer&LoadBalancerName=weblb01&LoadBalancerPort=443&InstancePort=8443",
 		"Action=ConfigureHealthCheck&LoadBalancerName=weblb01&LoadBalancerPort=80&InstancePort=8080&HealthCheck.Target=TCP%3A80&HealthCheck.Interval=5&HealthCheck.UnhealthyThreshold=10",
 		"Action=SetFilterForLoadBalancer&LoadBalancerName=weblb01&LoadBalancerPort=80&InstancePort=8080&FilterType=2&IPAddresses.member.1.IPAddress=203.0.113.0%2F24&IPAddresses.member.2.IPAddress=::1&IPAddresses.member.2.AddOnFilter=false",
+		"Action=UpdateLoadBalancer&LoadBalancerName=weblb01&LoadBalancerNameUpdate=web2&ListenerUpdate.LoadBalancerPort=80&ListenerUpdate.InstancePort=8080&ListenerUpdate.Listener.Protocol=FTP",
+		"Action=UpdateLoadBalancerOption&LoadBalancerName=weblb01&LoadBalancerPort=80&InstancePort=8080&SorryPageUpdate.Enable=true&SorryPageUpdate.StatusCode=503",
+		"Action=NiftyDescribeElasticLoadBalancers&ElasticLoadBalancers.ElasticLoadBalancerId.1=elb-0a1b2c3d&ElasticLoadBalancers.Protocol.1=TCP&ElasticLoadBalancers.ElasticLoadBalancerPort.1=80&ElasticLoadBalancers.InstancePort.1=8080&Filter.1.Name=state&Filter.1.Value.1=available",
+		"Action=NiftyRegisterInstancesWithElasticLoadBalancer&ElasticLoadBalancerName=webelb01&Protocol=TCP&ElasticLoadBalancerPort=80&InstancePort=8080&Instances.member.1.InstanceUniqueId=i-8c9d0e1f",
+		"Action=NiftyDeregisterInstancesFromElasticLoadBalancer&ElasticLoadBalancerId=elb-0a1b2c3d&Protocol=tcp&ElasticLoadBalancerPort=80&InstancePort=8080&Instances.member.1.InstanceId=web001&Instances.member.2.InstanceId=web002",
+		"Action=NiftyDescribeInstanceElasticLoadBalancerHealth&ElasticLoadBalancerName=webelb01&Protocol=HTTPS&ElasticLoadBalancerPort=443&InstancePort=8443",
 		"Action=Nope&x=%zz",
 		"Action=DescribeLoadBalancers&Action=DescribeLoadBalancers",
 		"Instances.member.1001.InstanceId=x&Instances.member.01.InstanceId=y",
@@ -89,6 +95,9 @@ func checkInvariants(st nifcloudtest.State) error {
 	for _, in := range st.Instances {
 		known[in.InstanceID] = true
 	}
+	if err := checkElasticInvariants(st, known); err != nil {
+		return err
+	}
 	names, vips := map[string]bool{}, map[string]bool{}
 	for _, lb := range st.LoadBalancers {
 		if names[lb.Name] || vips[lb.DNSName] {
@@ -113,6 +122,25 @@ func checkInvariants(st nifcloudtest.State) error {
 			}
 			if len(p.Filter.IPAddresses) > 30 {
 				return fmt.Errorf("port %d: %d filter addresses", p.LoadBalancerPort, len(p.Filter.IPAddresses))
+			}
+		}
+	}
+	return nil
+}
+
+// checkElasticInvariants checks the rules of the elastic model.
+func checkElasticInvariants(st nifcloudtest.State, known map[string]bool) error {
+	for _, elb := range st.ElasticLoadBalancers {
+		if len(elb.Listeners) < 1 || len(elb.Listeners) > 3 {
+			return fmt.Errorf("elastic load balancer %q has %d listeners", elb.Name, len(elb.Listeners))
+		}
+		for _, l := range elb.Listeners {
+			members := map[string]bool{}
+			for _, m := range l.Members {
+				if !known[m.InstanceID] || members[m.InstanceID] {
+					return fmt.Errorf("listener %s %d: member %q unknown or twice", l.Protocol, l.ElasticLoadBalancerPort, m.InstanceID)
+				}
+				members[m.InstanceID] = true
 			}
 		}
 	}

@@ -73,6 +73,22 @@ func TestSharedGoldenFiles(t *testing.T) {
 			params: with(target("weblb01", 80, 8080),
 				"IPAddresses.member.1.IPAddress", "203.0.113.0/24", "IPAddresses.member.1.AddOnFilter", "true",
 				"IPAddresses.member.2.IPAddress", "192.0.2.10", "IPAddresses.member.2.AddOnFilter", "true")},
+		{file: "responses/UpdateLoadBalancer.xml", action: "UpdateLoadBalancer",
+			params: url.Values{"LoadBalancerName": {"weblb01"}, "NetworkVolumeUpdate": {"20"}}},
+		{file: "responses/UpdateLoadBalancerOption.xml", action: "UpdateLoadBalancerOption",
+			params: with(target("weblb01", 443, 8443), "SessionStickinessPolicyUpdate.Enable", "false")},
+		{file: "responses/NiftyDescribeElasticLoadBalancers.xml", action: "NiftyDescribeElasticLoadBalancers"},
+		{file: "responses/NiftyDescribeElasticLoadBalancers.xml", action: "NiftyDescribeElasticLoadBalancers",
+			params: url.Values{"ElasticLoadBalancers.ElasticLoadBalancerName.1": {"webelb01"}}},
+		{file: "responses/NiftyDescribeElasticLoadBalancers.xml", action: "NiftyDescribeElasticLoadBalancers",
+			params: url.Values{"ElasticLoadBalancers.ElasticLoadBalancerId.1": {"elb-0a1b2c3d"}}},
+		{file: "responses/NiftyRegisterInstancesWithElasticLoadBalancer.xml", action: "NiftyRegisterInstancesWithElasticLoadBalancer",
+			seed:   func(o *nifcloudtest.Options) { o.ElasticLoadBalancers[0].Listeners[0].Members = nil },
+			params: with(elasticTarget("webelb01", "TCP", 80, 8080), instances("web001", "web002")...)},
+		{file: "responses/NiftyDeregisterInstancesFromElasticLoadBalancer.xml", action: "NiftyDeregisterInstancesFromElasticLoadBalancer",
+			params: with(elasticTarget("webelb01", "TCP", 80, 8080), instances("web002")...)},
+		{file: "responses/NiftyDescribeInstanceElasticLoadBalancerHealth.xml", action: "NiftyDescribeInstanceElasticLoadBalancerHealth",
+			params: elasticTarget("webelb01", "TCP", 80, 8080)},
 
 		{file: "errors/Client.InvalidParameterNotFound.LoadBalancer.xml", action: "DescribeLoadBalancers",
 			params: url.Values{"LoadBalancerNames.member.1": {"lb001"}}, status: 500},
@@ -96,6 +112,18 @@ func TestSharedGoldenFiles(t *testing.T) {
 				require.Equal(e.t, http.StatusOK, r.Status, "%s", r.Body)
 			},
 			params: with(target("weblb01", 80, 8080), "IPAddresses.member.1.IPAddress", "203.0.113.5"), status: 500},
+		{file: "errors/Client.InvalidParameterNotFound.ElasticLoadBalancer.xml", action: "NiftyDescribeElasticLoadBalancers",
+			params: url.Values{"ElasticLoadBalancers.ElasticLoadBalancerName.1": {"elb001"}}, status: 500},
+		{file: "errors/Client.InvalidParameterNotFound.ElasticLoadBalancer-register.xml", action: "NiftyRegisterInstancesWithElasticLoadBalancer",
+			params: with(elasticTarget("elb001", "TCP", 80, 8080), instances("web001")...), status: 500},
+		{file: "errors/Client.InvalidParameterNotFound.Protocol.or.ElasticLoadBalancerPort.xml", action: "NiftyRegisterInstancesWithElasticLoadBalancer",
+			params: with(elasticTarget("webelb01", "UDP", 80, 8080), instances("web001")...), status: 500},
+		{file: "errors/Client.InvalidParameterNotFound.Instance-elastic.xml", action: "NiftyRegisterInstancesWithElasticLoadBalancer",
+			params: with(elasticTarget("webelb01", "TCP", 80, 8080), instances("web009")...), status: 500},
+		{file: "errors/Client.InvalidParameterNotFound.Instance-elastic-deregister.xml", action: "NiftyDeregisterInstancesFromElasticLoadBalancer",
+			params: with(elasticTarget("webelb01", "TCP", 80, 8080), instances("web003")...), status: 500},
+		{file: "errors/Client.Inoperable.ElasticLoadBalancer.HavingRegisteredInstance.xml", action: "NiftyRegisterInstancesWithElasticLoadBalancer",
+			params: with(elasticTarget("webelb01", "TCP", 80, 8080), instances("web001")...), status: 500},
 		{file: "errors/Server.InternalError.xml", action: "DescribeLoadBalancers",
 			before: func(e *env) {
 				require.NoError(e.t, e.srv.Inject(nifcloudtest.Fault{Code: nifcloudtest.CodeInternalError}))
@@ -128,8 +156,17 @@ func TestSharedGoldenFiles(t *testing.T) {
 // TestOwnGoldenFiles compares emulator-specific replies byte for byte with
 // testdata/golden (refresh with go test -update).
 func TestOwnGoldenFiles(t *testing.T) {
+	registerWeb003 := func(e *env) {
+		r := e.call("NiftyRegisterInstancesWithElasticLoadBalancer", with(elasticTarget("webelb01", "TCP", 80, 8080), instances("web003")...))
+		require.Equal(e.t, http.StatusOK, r.Status, "%s", r.Body)
+	}
+	busy := func(o *nifcloudtest.Options) {
+		o.ElasticBusy = 30 * time.Second
+		o.Health = nifcloudtest.Health{Appear: 5 * time.Second, InService: 10 * time.Second}
+	}
 	tests := []struct {
 		name   string
+		opts   func(*nifcloudtest.Options)
 		action string
 		params url.Values
 		before func(e *env)
@@ -160,6 +197,28 @@ func TestOwnGoldenFiles(t *testing.T) {
 		{name: "filter-remove", action: "SetFilterForLoadBalancer",
 			params: with(target("weblb01", 443, 8443), "FilterType", "2",
 				"IPAddresses.member.1.IPAddress", "192.0.2.10", "IPAddresses.member.1.AddOnFilter", "false")},
+		{name: "describe-after-option-update", action: "DescribeLoadBalancers",
+			params: url.Values{"LoadBalancerNames.member.1": {"weblb01"},
+				"LoadBalancerNames.LoadBalancerPort.1": {"80"}, "LoadBalancerNames.InstancePort.1": {"8080"}},
+			before: func(e *env) {
+				r := e.call("UpdateLoadBalancerOption", with(target("weblb01", 80, 8080),
+					"SorryPageUpdate.Enable", "true", "SorryPageUpdate.StatusCode", "503"))
+				require.Equal(e.t, http.StatusOK, r.Status, "%s", r.Body)
+			}},
+		{name: "elastic-describe-narrowed", action: "NiftyDescribeElasticLoadBalancers",
+			params: url.Values{"ElasticLoadBalancers.ElasticLoadBalancerId.1": {"elb-0a1b2c3d"},
+				"ElasticLoadBalancers.Protocol.1": {"HTTPS"}, "ElasticLoadBalancers.ElasticLoadBalancerPort.1": {"443"},
+				"ElasticLoadBalancers.InstancePort.1": {"8443"}}},
+		{name: "elastic-describe-busy", opts: busy, before: registerWeb003, action: "NiftyDescribeElasticLoadBalancers",
+			params: url.Values{"ElasticLoadBalancers.ElasticLoadBalancerName.1": {"webelb01"},
+				"ElasticLoadBalancers.Protocol.1": {"TCP"}, "ElasticLoadBalancers.ElasticLoadBalancerPort.1": {"80"},
+				"ElasticLoadBalancers.InstancePort.1": {"8080"}}},
+		{name: "elastic-describe-filtered-out", opts: busy, before: registerWeb003, action: "NiftyDescribeElasticLoadBalancers",
+			params: url.Values{"Filter.1.Name": {"state"}, "Filter.1.Value.1": {"available"}}},
+		{name: "elastic-busy-refusal", opts: busy, before: registerWeb003, action: "NiftyDeregisterInstancesFromElasticLoadBalancer",
+			params: with(elasticTarget("webelb01", "TCP", 80, 8080), instances("web003")...)},
+		{name: "elastic-health-pending", opts: busy, before: registerWeb003, action: "NiftyDescribeInstanceElasticLoadBalancerHealth",
+			params: elasticTarget("webelb01", "TCP", 80, 8080)},
 		{name: "error-auth", action: "DescribeLoadBalancers", signAt: t0.Add(-20 * time.Minute)},
 		{name: "error-unknown-parameter", action: "DescribeLoadBalancers",
 			params: url.Values{"LoadBalancerName": {"weblb01"}}},
@@ -171,7 +230,11 @@ func TestOwnGoldenFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, referenceOptions())
+			opts := referenceOptions()
+			if tt.opts != nil {
+				tt.opts(&opts)
+			}
+			e := newEnv(t, opts)
 			if tt.before != nil {
 				tt.before(e)
 			}

@@ -38,7 +38,7 @@ func (s *Server) SetHealth(lb string, lbPort, instPort int, instanceID, health s
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, p, apiErr := s.lookupPort(lb, portKey{lbPort, instPort})
+	_, p, apiErr := s.lookupPort(lb, portKey{lbPort, instPort}, helperView)
 	if apiErr != nil {
 		return fmt.Errorf("set health of %q: %w", instanceID, apiErr)
 	}

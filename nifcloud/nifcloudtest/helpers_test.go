@@ -188,6 +188,22 @@ func target(lb string, lbPort, instPort int) url.Values {
 	}
 }
 
+// elasticTarget is the parameters naming an elastic listener: by id when
+// nameOrID starts with "elb-", by name otherwise.
+func elasticTarget(nameOrID, protocol string, elbPort, instPort int) url.Values {
+	v := url.Values{
+		"Protocol":                {protocol},
+		"ElasticLoadBalancerPort": {fmt.Sprint(elbPort)},
+		"InstancePort":            {fmt.Sprint(instPort)},
+	}
+	if strings.HasPrefix(nameOrID, "elb-") {
+		v.Set("ElasticLoadBalancerId", nameOrID)
+	} else {
+		v.Set("ElasticLoadBalancerName", nameOrID)
+	}
+	return v
+}
+
 // with returns a copy of v with the pairs kv added.
 func with(v url.Values, kv ...string) url.Values {
 	out := url.Values{}
@@ -218,9 +234,11 @@ func mustTime(s string) time.Time {
 	return t
 }
 
-// referenceOptions seeds the reference state of nifcloud/testdata/README.md.
+// referenceOptions seeds the reference state and the elastic reference
+// state of nifcloud/testdata/README.md.
 func referenceOptions() nifcloudtest.Options {
 	return nifcloudtest.Options{
+		ElasticLoadBalancers: []nifcloudtest.ElasticLoadBalancer{referenceElastic()},
 		Instances: []nifcloudtest.Instance{
 			{InstanceID: "web001", UniqueID: "i-0a1b2c3d"},
 			{InstanceID: "web002", UniqueID: "i-4e5f6a7b"},
@@ -309,12 +327,10 @@ func (d description) states() []string {
 // describe calls DescribeLoadBalancers and decodes the descriptions.
 func (e *env) describe(params url.Values) []description {
 	e.t.Helper()
-	r := e.call("DescribeLoadBalancers", params)
-	require.Equal(e.t, http.StatusOK, r.Status, "%s", r.Body)
 	var out struct {
 		Descriptions []description `xml:"DescribeLoadBalancersResult>LoadBalancerDescriptions>member"`
 	}
-	require.NoError(e.t, xml.Unmarshal(r.Body, &out))
+	e.decodeCall("DescribeLoadBalancers", params, &out)
 	return out.Descriptions
 }
 
@@ -330,15 +346,13 @@ func keys(ds []description) []string {
 // health calls DescribeInstanceHealth and returns "id=State" per result.
 func (e *env) health(lb string, lbPort, instPort int, ids ...string) []string {
 	e.t.Helper()
-	r := e.call("DescribeInstanceHealth", with(target(lb, lbPort, instPort), instances(ids...)...))
-	require.Equal(e.t, http.StatusOK, r.Status, "%s", r.Body)
 	var out struct {
 		States []struct {
 			InstanceID string `xml:"InstanceId"`
 			State      string `xml:"State"`
 		} `xml:"DescribeInstanceHealthResult>InstanceStates>member"`
 	}
-	require.NoError(e.t, xml.Unmarshal(r.Body, &out))
+	e.decodeCall("DescribeInstanceHealth", with(target(lb, lbPort, instPort), instances(ids...)...), &out)
 	res := []string{}
 	for _, s := range out.States {
 		res = append(res, s.InstanceID+"="+s.State)
@@ -357,10 +371,73 @@ func replyInstances(t *testing.T, r reply) []string {
 	return append(out.Registered, out.Deregistered...)
 }
 
+// runCase calls action with params on a fresh emulator seeded with opts.
+// With fail it checks that the call is that refusal and changed nothing,
+// and returns false; otherwise it requires success.
+func runCase(t *testing.T, opts nifcloudtest.Options, action string, params url.Values, fail *failure) (*env, reply, bool) {
+	t.Helper()
+	e := newEnv(t, opts)
+	before := e.srv.State()
+	got := e.call(action, params)
+	if fail != nil {
+		fail.check(t, e, before, got)
+		return e, got, false
+	}
+	require.Equal(t, http.StatusOK, got.Status, "%s", got.Body)
+	return e, got, true
+}
+
+// decodeCall calls action with params, requires success and decodes the
+// reply into out.
+func (e *env) decodeCall(action string, params url.Values, out any) {
+	e.t.Helper()
+	r := e.call(action, params)
+	require.Equal(e.t, http.StatusOK, r.Status, "%s", r.Body)
+	require.NoError(e.t, xml.Unmarshal(r.Body, out))
+}
+
 // newServer serves h on loopback for the duration of the test.
 func newServer(t *testing.T, h http.Handler) *httptest.Server {
 	t.Helper()
 	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
 	return ts
+}
+
+// referenceElastic is the elastic reference state of
+// nifcloud/testdata/README.md.
+func referenceElastic() nifcloudtest.ElasticLoadBalancer {
+	return nifcloudtest.ElasticLoadBalancer{
+		Name:                    "webelb01",
+		ID:                      "elb-0a1b2c3d",
+		DNSName:                 "198.51.100.30",
+		NetworkVolume:           100,
+		AccountingType:          "2",
+		NextMonthAccountingType: "2",
+		AvailabilityZone:        "east-11",
+		NetworkInterfaces: []nifcloudtest.NetworkInterface{{
+			NetworkID: "net-COMMON_GLOBAL", DeviceIndex: 1, IPAddress: "198.51.100.30", IsVIPNetwork: true,
+			SystemIPAddresses: []string{"198.51.100.31", "198.51.100.32"},
+		}},
+		Version:     "v2.0",
+		CreatedTime: mustTime("2024-06-17T14:03:29+09:00"),
+		Listeners: []nifcloudtest.ElasticListener{
+			{
+				Protocol: "TCP", ElasticLoadBalancerPort: 80, InstancePort: 8080, BalancingType: 1,
+				Members: []nifcloudtest.Member{
+					{InstanceID: "web001"},
+					{InstanceID: "web002", Health: nifcloudtest.HealthPending},
+				},
+				HealthCheck: nifcloudtest.ElasticHealthCheck{Target: "TCP:8080", Interval: 10, UnhealthyThreshold: 1},
+			},
+			{
+				Protocol: "HTTPS", ElasticLoadBalancerPort: 443, InstancePort: 8443, BalancingType: 2,
+				Description: "api", SSLCertificateID: "5678",
+				SessionStickiness: nifcloudtest.ElasticStickiness{Enabled: true, Method: 2, ExpirationPeriod: 60},
+				SorryPage:         nifcloudtest.ElasticSorryPage{Enabled: true, RedirectURL: "https://sorry.example.com/"},
+				HealthCheck: nifcloudtest.ElasticHealthCheck{Target: "HTTP:8080", Interval: 30, UnhealthyThreshold: 3,
+					Path: "/healthz", Expectation: []string{"200"}},
+			},
+		},
+	}
 }

@@ -53,6 +53,10 @@ type LoadBalancer struct {
 	// CreatedTime is the default CreatedTime of the ports; default: the
 	// emulator's clock when the server is created.
 	CreatedTime time.Time `json:"created_time,omitzero"`
+	// VisibleAt is when API calls start to see the load balancer (see
+	// Options.CreateVisibilityDelay); zero means at once. Test helpers and
+	// State see it all along.
+	VisibleAt time.Time `json:"visible_at,omitzero"`
 	// Ports are the port definitions, at least one and at most three, with
 	// distinct LoadBalancerPort values.
 	Ports []Port `json:"ports"`
@@ -75,6 +79,9 @@ type Port struct {
 	SSLCertificateID string `json:"ssl_certificate_id,omitempty"`
 	// CreatedTime defaults to the load balancer's CreatedTime.
 	CreatedTime time.Time `json:"created_time,omitzero"`
+	// VisibleAt is when API calls start to see the port definition (see
+	// Options.CreateVisibilityDelay); zero means at once.
+	VisibleAt time.Time `json:"visible_at,omitzero"`
 	// Members are the registered servers, in registration order.
 	Members []Member `json:"members,omitempty"`
 	// HealthCheck defaults to TCP on InstancePort every 10 s, thresholds 1.
@@ -85,7 +92,8 @@ type Port struct {
 	Option *Option `json:"option,omitempty"`
 }
 
-// Member is a server registered on a port definition.
+// Member is a server registered on a port definition or on an elastic
+// listener.
 type Member struct {
 	// InstanceID is the server name; it must be a known Instance.
 	InstanceID string `json:"instance_id"`
@@ -152,13 +160,16 @@ type SorryPage struct {
 	StatusCode int `json:"status_code,omitempty"`
 }
 
-// State is a deep copy of the emulator's state: the load balancers in
-// creation order and the known servers in the order they became known. It
+// State is a deep copy of the emulator's state: the classic and the
+// elastic load balancers in creation order and the known servers in the order they became known. It
 // has the same shape as the seed (Options and the seed file), so a snapshot
 // can seed another emulator.
 type State struct {
 	// LoadBalancers are the load balancers, in creation order.
 	LoadBalancers []LoadBalancer `json:"load_balancers"`
+	// ElasticLoadBalancers are the elastic load balancers, in creation
+	// order.
+	ElasticLoadBalancers []ElasticLoadBalancer `json:"elastic_load_balancers"`
 	// Instances are the known servers.
 	Instances []Instance `json:"instances"`
 }

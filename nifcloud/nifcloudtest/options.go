@@ -31,7 +31,7 @@ type Health struct {
 }
 
 // Options configure a Server. The seed fields (Credentials, Instances,
-// LoadBalancers) can also be read from a JSON file with LoadSeed.
+// LoadBalancers, ElasticLoadBalancers) can also be read from a JSON file with LoadSeed.
 type Options struct {
 	// Credentials are the accepted access keys; at least one is required.
 	Credentials []Credential `json:"credentials"`
@@ -39,6 +39,8 @@ type Options struct {
 	Instances []Instance `json:"instances,omitempty"`
 	// LoadBalancers is the initial set of load balancers.
 	LoadBalancers []LoadBalancer `json:"load_balancers,omitempty"`
+	// ElasticLoadBalancers is the initial set of elastic load balancers.
+	ElasticLoadBalancers []ElasticLoadBalancer `json:"elastic_load_balancers,omitempty"`
 
 	// Now is the emulator's clock, used for Timestamp checks, health
 	// progression, created times and the request log; default time.Now.
@@ -46,6 +48,30 @@ type Options struct {
 	Now func() time.Time `json:"-"`
 	// Health sets the health progression of newly registered servers.
 	Health Health `json:"-"`
+	// CreateVisibilityDelay hides what CreateLoadBalancer and
+	// RegisterPortWithLoadBalancer create from every other call for that
+	// long (on Now), as an eventually consistent API would: until then
+	// DescribeLoadBalancers leaves it out and calls addressed to it answer
+	// Client.InvalidParameterNotFound.LoadBalancer or
+	// ...LoadBalancerPort. The name and port stay taken meanwhile. Zero
+	// (default) shows them at once. Reference §6.4 reports such misses
+	// right after a create; the real delay is unknown.
+	CreateVisibilityDelay time.Duration `json:"-"`
+	// ElasticBusy is how long an elastic load balancer stays out of
+	// ElasticStateAvailable after each successful change (register or
+	// deregister), measured on Now; zero (default) keeps it available.
+	// Meanwhile its State is ElasticBusyState and changes are refused with
+	// ElasticBusyCode; reads are never refused. The live API has such a
+	// State (reference next §1.3) but its values and refusals are unknown.
+	ElasticBusy time.Duration `json:"-"`
+	// ElasticBusyState is the State shown while busy; default
+	// DefaultElasticBusyState ("configuring"). It must not be
+	// ElasticStateAvailable.
+	ElasticBusyState string `json:"-"`
+	// ElasticBusyCode is the error code of a change refused because the
+	// elastic load balancer is not available, sent with ErrorStatus;
+	// default CodeElasticLoadBalancerBusy.
+	ElasticBusyCode string `json:"-"`
 	// ErrorStatus is the HTTP status of Client.* error replies and of
 	// injected faults that do not set one; default 500, as the official
 	// tooling expects (reference §5.2). Authentication failures always use
@@ -83,4 +109,18 @@ func (o *Options) maxSkew() time.Duration {
 		return DefaultMaxClockSkew
 	}
 	return o.MaxClockSkew
+}
+
+func (o *Options) elasticBusyState() string {
+	if o.ElasticBusyState == "" {
+		return DefaultElasticBusyState
+	}
+	return o.ElasticBusyState
+}
+
+func (o *Options) elasticBusyCode() string {
+	if o.ElasticBusyCode == "" {
+		return CodeElasticLoadBalancerBusy
+	}
+	return o.ElasticBusyCode
 }

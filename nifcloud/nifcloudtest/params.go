@@ -61,6 +61,9 @@ func readParams(w http.ResponseWriter, r *http.Request) (params, postQuery url.V
 type listSpec struct {
 	Prefix string
 	Fields []string
+	// SubLists are scalar lists inside each entry, "<Prefix>.N.<Sub>.M"
+	// (e.g. Filter.N.Value.M).
+	SubLists []string
 }
 
 // paramSpec lists the parameters an action accepts besides commonParams.
@@ -131,6 +134,12 @@ func (ps paramSpec) matchList(name, value string) (bool, *apiError) {
 				return true, nil
 			}
 		}
+		for _, sub := range l.SubLists {
+			m, ok := strings.CutPrefix(field, sub+".")
+			if _, isIndex := parseIndex(m); hasField && ok && isIndex {
+				return true, nil
+			}
+		}
 	}
 	return false, nil
 }
@@ -182,6 +191,20 @@ func list(v url.Values, prefix string) []listEntry {
 	entries := make([]listEntry, 0, len(byIndex))
 	for n, fields := range byIndex {
 		entries = append(entries, listEntry{Index: n, Fields: fields})
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Index < entries[j].Index })
+	return entries
+}
+
+// subList collects the entries "<sub>.M" of the fields of one list entry
+// (see listSpec.SubLists), sorted by M, each with its value under "".
+func subList(fields map[string]string, sub string) []listEntry {
+	var entries []listEntry
+	for name, value := range fields {
+		m, ok := strings.CutPrefix(name, sub+".")
+		if n, isIndex := parseIndex(m); ok && isIndex {
+			entries = append(entries, listEntry{Index: n, Fields: map[string]string{"": value}})
+		}
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Index < entries[j].Index })
 	return entries

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"net/netip"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -90,11 +92,17 @@ func normalizeProtocol(p string) (string, bool) {
 // validTarget reports whether t is "ICMP" or "TCP:<port>" with a port in
 // 1-65535.
 func validTarget(t string) bool {
+	return validPortTarget(t, "TCP")
+}
+
+// validPortTarget reports whether t is "ICMP" or "<scheme>:<port>" for one
+// of schemes, with a port in 1-65535 written without sign or leading zero.
+func validPortTarget(t string, schemes ...string) bool {
 	if t == "ICMP" {
 		return true
 	}
-	port, ok := strings.CutPrefix(t, "TCP:")
-	if !ok || port == "" || len(port) > 5 || port[0] == '0' {
+	scheme, port, ok := strings.Cut(t, ":")
+	if !ok || !slices.Contains(schemes, scheme) || port == "" || len(port) > 5 || port[0] == '0' {
 		return false
 	}
 	n, err := strconv.Atoi(port)
@@ -139,20 +147,36 @@ func normalizeAddress(s string) (string, bool) {
 // generatedUniqueID derives a stable unique id ("i-" and 8 base-36 digits)
 // from a server name.
 func generatedUniqueID(name string) string {
+	return hashedID("i-", name)
+}
+
+// hashedID is prefix and 8 lower-case base-36 digits derived from name.
+func hashedID(prefix, name string) string {
 	h := fnv.New64a()
 	h.Write([]byte(name))
 	digits := strconv.FormatUint(h.Sum64(), 36)
 	for len(digits) < 8 {
 		digits = "0" + digits
 	}
-	return "i-" + digits[len(digits)-8:]
+	return prefix + digits[len(digits)-8:]
 }
 
-// allocateVIP returns the lowest free address of the VIP pool.
+// allocateVIP returns the lowest free address of the VIP pool: one that is
+// neither a VIP nor an address of an elastic load balancer's network
+// interfaces.
 func (s *Server) allocateVIP() (string, error) {
 	used := map[string]bool{}
 	for _, lb := range s.lbs {
 		used[lb.dnsName] = true
+	}
+	for _, elb := range s.elbs {
+		used[elb.dnsName] = true
+		for _, n := range elb.nics {
+			used[n.IPAddress] = true
+			for _, a := range n.SystemIPAddresses {
+				used[a] = true
+			}
+		}
 	}
 	for a := firstVIP; a.Compare(lastVIP) <= 0; a = a.Next() {
 		if !used[a.String()] {
@@ -160,4 +184,73 @@ func (s *Server) allocateVIP() (string, error) {
 		}
 	}
 	return "", fmt.Errorf("no free VIP left between %s and %s", firstVIP, lastVIP)
+}
+
+// vipOwner names the load balancer whose VIP is addr, or returns "".
+func (s *Server) vipOwner(addr string) string {
+	for _, lb := range s.lbs {
+		if lb.dnsName == addr {
+			return fmt.Sprintf("load balancer %q", lb.name)
+		}
+	}
+	for _, elb := range s.elbs {
+		if elb.dnsName == addr {
+			return fmt.Sprintf("elastic load balancer %q", elb.name)
+		}
+	}
+	return ""
+}
+
+// validElasticID reports whether id is "elb-" and 8 lower-case ASCII
+// letters or digits.
+func validElasticID(id string) bool {
+	rest, ok := strings.CutPrefix(id, "elb-")
+	if !ok || len(rest) != 8 {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		if c := rest[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// validElasticVolume reports whether n Mbps is a bandwidth offered for
+// elastic load balancers.
+func validElasticVolume(n int) bool {
+	switch n {
+	case 10, 20, 30, 40, 100, 200, 300, 400, 500:
+		return true
+	}
+	return false
+}
+
+// elasticProtocol upper-cases an elastic listener protocol and checks it.
+func elasticProtocol(p string) (string, bool) {
+	up := strings.ToUpper(p)
+	switch up {
+	case "TCP", "UDP", "HTTP", "HTTPS":
+		return up, true
+	}
+	return "", false
+}
+
+// validRedirectURL reports whether u is an absolute http or https URL with
+// a host.
+func validRedirectURL(u string) bool {
+	parsed, err := url.Parse(u)
+	return err == nil && (parsed.Scheme == "http" || parsed.Scheme == "https") && parsed.Host != ""
+}
+
+// validHTTPCode reports whether c is an HTTP status code (100-599) or a
+// class of them ("1xx" to "5xx").
+func validHTTPCode(c string) bool {
+	if len(c) != 3 || c[0] < '1' || c[0] > '5' {
+		return false
+	}
+	if c[1:] == "xx" {
+		return true
+	}
+	return '0' <= c[1] && c[1] <= '9' && '0' <= c[2] && c[2] <= '9'
 }

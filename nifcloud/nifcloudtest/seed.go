@@ -14,8 +14,9 @@ import (
 )
 
 // LoadSeed reads a JSON seed document: an object with the keys
-// "credentials", "instances" and "load_balancers", holding Credential,
-// Instance and LoadBalancer values with the JSON names of their fields
+// "credentials", "instances", "load_balancers" and
+// "elastic_load_balancers", holding Credential, Instance, LoadBalancer and
+// ElasticLoadBalancer values with the JSON names of their fields
 // (testdata/seed.json is a complete example). Unknown keys are refused. The
 // returned Options carry only those seed fields; New checks their contents.
 func LoadSeed(r io.Reader) (Options, error) {
@@ -64,16 +65,27 @@ func (s *Server) seed(o Options, now time.Time) error {
 		}
 	}
 	// Explicit VIPs first, so that allocation skips them.
-	lbs := make([]*lbState, len(o.LoadBalancers))
 	for i, lb := range o.LoadBalancers {
 		st, err := s.seedLB(lb, now)
 		if err != nil {
 			return fmt.Errorf("load balancer %d (%q): %w", i+1, lb.Name, err)
 		}
-		lbs[i] = st
 		s.lbs = append(s.lbs, st)
 	}
-	for _, st := range lbs {
+	for i, elb := range o.ElasticLoadBalancers {
+		st, err := s.seedELB(elb, now)
+		if err != nil {
+			return fmt.Errorf("elastic load balancer %d (%q): %w", i+1, elb.Name, err)
+		}
+		s.elbs = append(s.elbs, st)
+	}
+	return s.allocateSeedVIPs()
+}
+
+// allocateSeedVIPs gives the seeded load balancers without a VIP one, the
+// classic ones first.
+func (s *Server) allocateSeedVIPs() error {
+	for _, st := range s.lbs {
 		if st.dnsName != "" {
 			continue
 		}
@@ -82,6 +94,16 @@ func (s *Server) seed(o Options, now time.Time) error {
 			return fmt.Errorf("load balancer %q: %w", st.name, err)
 		}
 		st.dnsName = vip
+	}
+	for _, st := range s.elbs {
+		if st.dnsName != "" {
+			continue
+		}
+		vip, err := s.allocateVIP()
+		if err != nil {
+			return fmt.Errorf("elastic load balancer %q: %w", st.name, err)
+		}
+		st.setVIP(vip)
 	}
 	return nil
 }
@@ -126,16 +148,15 @@ func (s *Server) seedLB(lb LoadBalancer, now time.Time) (*lbState, error) {
 		nextMonthAccountingType: lb.NextMonthAccountingType,
 		description:             lb.Description,
 		createdTime:             lb.CreatedTime,
+		visibleAt:               lb.VisibleAt,
 	}
 	if lb.DNSName != "" {
 		a, err := netip.ParseAddr(lb.DNSName)
 		if err != nil || !a.Is4() {
 			return nil, fmt.Errorf("dns name %q: want an IPv4 address", lb.DNSName)
 		}
-		for _, other := range s.lbs {
-			if other.dnsName == a.String() {
-				return nil, fmt.Errorf("dns name %q: used by %q", lb.DNSName, other.name)
-			}
+		if owner := s.vipOwner(a.String()); owner != "" {
+			return nil, fmt.Errorf("dns name %q: used by %s", lb.DNSName, owner)
 		}
 		st.dnsName = a.String()
 	}
@@ -207,6 +228,7 @@ func (s *Server) seedPort(p Port, lbCreated time.Time) (*portState, error) {
 		balancingType: cmp.Or(p.BalancingType, 1),
 		sslCertID:     p.SSLCertificateID,
 		createdTime:   p.CreatedTime,
+		visibleAt:     p.VisibleAt,
 		filterType:    cmp.Or(p.Filter.FilterType, 1),
 	}
 	if ps.instPort < 1 || ps.instPort > 65535 {
@@ -241,20 +263,32 @@ func (s *Server) seedPort(p Port, lbCreated time.Time) (*portState, error) {
 		}
 		ps.option = &opt
 	}
-	for _, m := range p.Members {
+	members, err := s.seedMembers(p.Members)
+	if err != nil {
+		return nil, err
+	}
+	ps.members = members
+	return ps, nil
+}
+
+// seedMembers checks seeded members: known servers, each once, with a
+// valid forced health.
+func (s *Server) seedMembers(ms []Member) ([]*memberState, error) {
+	var out []*memberState
+	for _, m := range ms {
 		if s.instances[m.InstanceID] == nil {
 			return nil, fmt.Errorf("member %q: not a known instance", m.InstanceID)
 		}
-		if ps.memberIndex(m.InstanceID) >= 0 {
+		if memberIndex(out, m.InstanceID) >= 0 {
 			return nil, fmt.Errorf("member %q: given twice", m.InstanceID)
 		}
 		if !validForcedHealth(m.Health) {
 			return nil, fmt.Errorf("member %q: health %q: want empty, %s, %s or %s",
 				m.InstanceID, m.Health, HealthInService, HealthOutOfService, HealthPending)
 		}
-		ps.members = append(ps.members, &memberState{id: m.InstanceID, registeredAt: m.RegisteredAt, forced: m.Health})
+		out = append(out, &memberState{id: m.InstanceID, registeredAt: m.RegisteredAt, forced: m.Health})
 	}
-	return ps, nil
+	return out, nil
 }
 
 // seedHealthCheck checks a seeded health check and fills its defaults.

@@ -51,6 +51,20 @@ func TestLoadSeedFileExample(t *testing.T) {
 	assert.Equal(t, t0, ftp.CreatedTime, "the clock's time")
 	assert.Equal(t, []string{"east-11"}, ftp.AvailabilityZones)
 
+	require.Len(t, st.ElasticLoadBalancers, 2)
+	elb := st.ElasticLoadBalancers[0]
+	assert.Equal(t, [3]string{"elb-0a1b2c3d", "2", "1"}, [3]string{elb.ID, elb.AccountingType, elb.NextMonthAccountingType})
+	require.Len(t, elb.NetworkInterfaces, 2)
+	assert.Equal(t, 2, elb.NetworkInterfaces[1].DeviceIndex, "defaults to the position")
+	assert.Equal(t, "198.51.100.30", elb.DNSName)
+	require.Len(t, elb.Listeners, 2)
+	assert.Equal(t, nifcloudtest.HealthPending, elb.Listeners[0].Members[1].State)
+	assert.Equal(t, []string{"200"}, elb.Listeners[1].HealthCheck.Expectation)
+	dns := st.ElasticLoadBalancers[1]
+	assert.Equal(t, "198.51.100.22", dns.DNSName, "allocated after the classic ones")
+	assert.Equal(t, "configuring", dns.State, "until 15:10 JST; the clock says 15:00")
+	assert.Equal(t, "TCP:53", dns.Listeners[0].HealthCheck.Target)
+
 	// The seeded credentials are the accepted ones.
 	e := &env{t: t, srv: srv, clock: c, ts: newServer(t, srv)}
 	got := e.callWith(http.MethodPost, opts.Credentials[1], "DescribeLoadBalancers", nil)
@@ -138,7 +152,7 @@ func TestNewRefusesBadOptions(t *testing.T) {
 		{"duplicate VIP", func(o *nifcloudtest.Options) {
 			o.LoadBalancers = append(o.LoadBalancers, nifcloudtest.LoadBalancer{Name: "b", DNSName: "198.51.100.20",
 				Ports: []nifcloudtest.Port{{LoadBalancerPort: 80}}})
-		}, `used by "weblb01"`},
+		}, `used by load balancer "weblb01"`},
 		{"network volume", lb(func(l *nifcloudtest.LoadBalancer) { l.NetworkVolume = 15 }), "network volume 15"},
 		{"policy type", lb(func(l *nifcloudtest.LoadBalancer) { l.PolicyType = "x" }), "policy type"},
 		{"ip version", lb(func(l *nifcloudtest.LoadBalancer) { l.IPVersion = "v5" }), "ip version"},

@@ -24,6 +24,7 @@ type Server struct {
 
 	mu            sync.Mutex
 	lbs           []*lbState
+	elbs          []*elbState
 	instances     map[string]*instanceState
 	instanceOrder []string
 	faults        []*pendingFault
@@ -43,6 +44,14 @@ func New(opts Options) (*Server, error) {
 		return nil, errors.New("nifcloudtest: latency must not be negative")
 	case opts.MaxClockSkew < 0:
 		return nil, errors.New("nifcloudtest: max clock skew must not be negative")
+	case opts.CreateVisibilityDelay < 0:
+		return nil, errors.New("nifcloudtest: create visibility delay must not be negative")
+	case opts.ElasticBusy < 0:
+		return nil, errors.New("nifcloudtest: elastic busy duration must not be negative")
+	case opts.ElasticBusyState == ElasticStateAvailable:
+		return nil, fmt.Errorf("nifcloudtest: elastic busy state must not be %q", ElasticStateAvailable)
+	case opts.ElasticBusyCode != "" && !validErrorCode(opts.ElasticBusyCode):
+		return nil, fmt.Errorf("nifcloudtest: elastic busy code %q: want Client.* or Server.*", opts.ElasticBusyCode)
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -88,8 +97,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.serveAPI(w, r)
 }
 
-// serveAPI handles one API call: latency, path, parameters, authentication,
-// action lookup, faults, then the action itself.
+// serveAPI handles one API call: latency, then the refusals of admit, then
+// the action itself (see dispatch).
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	entry := Request{Time: s.now(), Method: r.Method, Path: r.URL.Path, RequestID: s.opts.RequestID()}
@@ -101,59 +110,68 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.record(entry)
 		return
 	}
-	if r.URL.Path != APIPath {
-		s.replyError(w, &entry, &apiError{status: http.StatusNotFound, code: CodeNotFound,
-			message: fmt.Sprintf("The path '%s' is not served; use %s.", clip(r.URL.Path), APIPath)})
+	act, apiErr := s.admit(w, r, &entry, params, postQuery, readErr)
+	if apiErr != nil {
+		s.replyError(w, &entry, apiErr)
 		return
+	}
+	s.dispatch(w, r, &entry, act, params)
+}
+
+// admit checks the path, the method, the parameters' syntax, the
+// authentication and the action of a call, filling in the request log
+// entry as it learns more.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request, entry *Request, params, postQuery url.Values, readErr error) (action, *apiError) {
+	if r.URL.Path != APIPath {
+		return action{}, &apiError{status: http.StatusNotFound, code: CodeNotFound,
+			message: fmt.Sprintf("The path '%s' is not served; use %s.", clip(r.URL.Path), APIPath)}
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		w.Header().Set("Allow", "GET, POST")
-		s.replyError(w, &entry, &apiError{status: http.StatusMethodNotAllowed, code: CodeMethodNotAllowed,
-			message: fmt.Sprintf("The method '%s' is not allowed; use GET or POST.", clip(r.Method))})
-		return
+		return action{}, &apiError{status: http.StatusMethodNotAllowed, code: CodeMethodNotAllowed,
+			message: fmt.Sprintf("The method '%s' is not allowed; use GET or POST.", clip(r.Method))}
 	}
 	if readErr != nil {
-		s.replyError(w, &entry, errorf(CodeMalformedRequest, "The request cannot be parsed: %s.", clip(readErr.Error())))
-		return
+		return action{}, errorf(CodeMalformedRequest, "The request cannot be parsed: %s.", clip(readErr.Error()))
 	}
 	entry.Params = withoutSignature(params)
 	entry.Action = params.Get("Action")
 	entry.AccessKeyID = params.Get("AccessKeyId")
 	if apiErr := s.authenticate(r, params); apiErr != nil {
-		s.replyError(w, &entry, apiErr)
-		return
+		return action{}, apiErr
 	}
-	action, apiErr := lookupAction(params, postQuery)
-	if apiErr != nil {
-		s.replyError(w, &entry, apiErr)
-		return
-	}
+	return lookupAction(params, postQuery)
+}
+
+// dispatch runs an admitted call: it consumes a matching fault, if any,
+// and otherwise (or with Fault.AfterApply, first) handles the action.
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, entry *Request, act action, params url.Values) {
 	s.mu.Lock()
 	fault, faulty := s.takeFault(entry.Action)
 	s.mu.Unlock()
 	if faulty {
 		entry.Fault = fault.describe()
 		if !sleep(r, fault.Delay) {
-			s.record(entry)
+			s.record(*entry)
 			return
 		}
 		if fault.hasOutcome() && !fault.AfterApply {
-			s.deliverFault(w, &entry, fault)
+			s.deliverFault(w, entry, fault)
 			return
 		}
 	}
-	body, apiErr := s.handle(entry.Action, action, params, entry.RequestID)
+	body, apiErr := s.handle(entry.Action, act, params, entry.RequestID)
 	if faulty && fault.AfterApply {
-		s.deliverFault(w, &entry, fault)
+		s.deliverFault(w, entry, fault)
 		return
 	}
 	if apiErr != nil {
-		s.replyError(w, &entry, apiErr)
+		s.replyError(w, entry, apiErr)
 		return
 	}
 	entry.Status = http.StatusOK
 	writeXML(w, http.StatusOK, body)
-	s.record(entry)
+	s.record(*entry)
 }
 
 // lookupAction finds the implementation of the request's Action and
@@ -291,7 +309,7 @@ func randomUUID() string {
 func (s *Server) Members(lb string, lbPort, instPort int) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, p, apiErr := s.lookupPort(lb, portKey{lbPort, instPort})
+	_, p, apiErr := s.lookupPort(lb, portKey{lbPort, instPort}, helperView)
 	if apiErr != nil {
 		return nil
 	}
@@ -303,7 +321,8 @@ func (s *Server) Members(lb string, lbPort, instPort int) []string {
 }
 
 // State returns a deep copy of the current state, with each member's
-// current health in Member.State.
+// current health in Member.State and each elastic load balancer's current
+// State.
 func (s *Server) State() State {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -171,8 +171,11 @@ func TestRequestLog(t *testing.T) {
 func TestActions(t *testing.T) {
 	assert.Equal(t, []string{
 		"ConfigureHealthCheck", "CreateLoadBalancer", "DeleteLoadBalancer", "DeregisterInstancesFromLoadBalancer",
-		"DescribeInstanceHealth", "DescribeLoadBalancers", "RegisterInstancesWithLoadBalancer",
-		"RegisterPortWithLoadBalancer", "SetFilterForLoadBalancer",
+		"DescribeInstanceHealth", "DescribeLoadBalancers",
+		"NiftyDeregisterInstancesFromElasticLoadBalancer", "NiftyDescribeElasticLoadBalancers",
+		"NiftyDescribeInstanceElasticLoadBalancerHealth", "NiftyRegisterInstancesWithElasticLoadBalancer",
+		"RegisterInstancesWithLoadBalancer",
+		"RegisterPortWithLoadBalancer", "SetFilterForLoadBalancer", "UpdateLoadBalancer", "UpdateLoadBalancerOption",
 	}, nifcloudtest.Actions())
 }
 

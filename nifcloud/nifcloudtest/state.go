@@ -17,6 +17,7 @@ type lbState struct {
 	nextMonthAccountingType string
 	description             string
 	createdTime             time.Time
+	visibleAt               time.Time // zero: visible at once
 	ports                   []*portState
 }
 
@@ -28,6 +29,7 @@ type portState struct {
 	balancingType int
 	sslCertID     string
 	createdTime   time.Time
+	visibleAt     time.Time // zero: visible at once
 	members       []*memberState
 	health        HealthCheck
 	filterType    int
@@ -49,7 +51,18 @@ type instanceState struct {
 	unhealthy bool
 }
 
-// findLB returns the load balancer called name, or nil.
+// helperView is the "now" of the test helpers (Members, SetHealth, ...):
+// they see load balancers and port definitions that API calls do not see
+// yet (Options.CreateVisibilityDelay).
+var helperView = time.Date(9999, time.December, 31, 0, 0, 0, 0, time.UTC)
+
+// visibleAt reports whether something that becomes visible at "at" (zero:
+// always) is visible to a call at now.
+func visibleAt(at, now time.Time) bool {
+	return !now.Before(at)
+}
+
+// findLB returns the load balancer called name, visible or not, or nil.
 func (s *Server) findLB(name string) *lbState {
 	for _, lb := range s.lbs {
 		if lb.name == name {
@@ -59,9 +72,30 @@ func (s *Server) findLB(name string) *lbState {
 	return nil
 }
 
-// findPort returns the port definition of lb with the pair key, or nil.
-func (lb *lbState) findPort(key portKey) *portState {
+// visibleLB returns the load balancer called name if a call at now can see
+// it, or nil.
+func (s *Server) visibleLB(name string, now time.Time) *lbState {
+	if lb := s.findLB(name); lb != nil && visibleAt(lb.visibleAt, now) {
+		return lb
+	}
+	return nil
+}
+
+// visiblePorts returns the port definitions of lb a call at now can see.
+func (lb *lbState) visiblePorts(now time.Time) []*portState {
+	out := make([]*portState, 0, len(lb.ports))
 	for _, p := range lb.ports {
+		if visibleAt(p.visibleAt, now) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// findPort returns the port definition of lb with the pair key that a call
+// at now can see, or nil.
+func (lb *lbState) findPort(key portKey, now time.Time) *portState {
+	for _, p := range lb.visiblePorts(now) {
 		if p.lbPort == key.LoadBalancerPort && p.instPort == key.InstancePort {
 			return p
 		}
@@ -69,14 +103,14 @@ func (lb *lbState) findPort(key portKey) *portState {
 	return nil
 }
 
-// lookupPort returns the port definition named by lb and key, or the
-// live API's not-found error.
-func (s *Server) lookupPort(name string, key portKey) (*lbState, *portState, *apiError) {
-	lb := s.findLB(name)
+// lookupPort returns the port definition named by lb and key as a call at
+// now sees it, or the live API's not-found error.
+func (s *Server) lookupPort(name string, key portKey, now time.Time) (*lbState, *portState, *apiError) {
+	lb := s.visibleLB(name, now)
 	if lb == nil {
 		return nil, nil, errLoadBalancerNotFound(name)
 	}
-	p := lb.findPort(key)
+	p := lb.findPort(key, now)
 	if p == nil {
 		return nil, nil, errPortNotFound(name, key.LoadBalancerPort, key.InstancePort)
 	}
@@ -85,7 +119,12 @@ func (s *Server) lookupPort(name string, key portKey) (*lbState, *portState, *ap
 
 // memberIndex returns the position of server id among p's members, or -1.
 func (p *portState) memberIndex(id string) int {
-	return slices.IndexFunc(p.members, func(m *memberState) bool { return m.id == id })
+	return memberIndex(p.members, id)
+}
+
+// memberIndex returns the position of server id in ms, or -1.
+func memberIndex(ms []*memberState, id string) int {
+	return slices.IndexFunc(ms, func(m *memberState) bool { return m.id == id })
 }
 
 // uniqueID returns the unique id of a known server, or "".
@@ -103,7 +142,7 @@ func (s *Server) removeLB(lb *lbState) {
 
 // snapshot returns a deep copy of the state at time now.
 func (s *Server) snapshot(now time.Time) State {
-	st := State{LoadBalancers: []LoadBalancer{}, Instances: []Instance{}}
+	st := State{LoadBalancers: []LoadBalancer{}, ElasticLoadBalancers: s.snapshotELBs(now), Instances: []Instance{}}
 	for _, id := range s.instanceOrder {
 		in := s.instances[id]
 		st.Instances = append(st.Instances, Instance{InstanceID: in.id, UniqueID: in.uniqueID, Unhealthy: in.unhealthy})
@@ -120,6 +159,7 @@ func (s *Server) snapshot(now time.Time) State {
 			NextMonthAccountingType: lb.nextMonthAccountingType,
 			Description:             lb.description,
 			CreatedTime:             lb.createdTime,
+			VisibleAt:               lb.visibleAt,
 		}
 		for _, p := range lb.ports {
 			out.Ports = append(out.Ports, s.snapshotPort(p, now))
@@ -137,6 +177,7 @@ func (s *Server) snapshotPort(p *portState, now time.Time) Port {
 		BalancingType:    p.balancingType,
 		SSLCertificateID: p.sslCertID,
 		CreatedTime:      p.createdTime,
+		VisibleAt:        p.visibleAt,
 		HealthCheck:      p.health,
 		Filter:           Filter{FilterType: p.filterType, IPAddresses: slices.Clone(p.filterAddrs)},
 	}
@@ -144,13 +185,6 @@ func (s *Server) snapshotPort(p *portState, now time.Time) Port {
 		opt := *p.option
 		out.Option = &opt
 	}
-	for _, m := range p.members {
-		out.Members = append(out.Members, Member{
-			InstanceID:   m.id,
-			Health:       m.forced,
-			RegisteredAt: m.registeredAt,
-			State:        s.healthOf(m, now),
-		})
-	}
+	out.Members = s.snapshotMembers(p.members, now)
 	return out
 }

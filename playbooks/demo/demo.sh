@@ -39,6 +39,7 @@ export NIFCLOUD_ACCESS_KEY_ID; NIFCLOUD_ACCESS_KEY_ID=$(field access_key)
 export NIFCLOUD_SECRET_ACCESS_KEY; NIFCLOUD_SECRET_ACCESS_KEY=$(field secret_access_key)
 echo "   endpoint $endpoint, access key $NIFCLOUD_ACCESS_KEY_ID"
 echo "   load balancer demolb: 80->8080 and 443->8443, web001 and web002 registered on both"
+echo "   Multi Load Balancer demoelb (elb-0d3e0e1b): TCP 80->8080 and HTTPS 443->8443, web001 and web002 on both"
 echo
 
 if command -v ansible-playbook >/dev/null 2>&1; then

@@ -6,14 +6,21 @@
 //
 // By default it listens on 127.0.0.1:18080 and serves a demo state: load
 // balancer "demolb" with port definitions 80->8080 (HTTP) and 443->8443
-// (HTTPS), both with web001 and web002 registered, and known servers
-// web001-web004. Its demo credentials are fixed:
+// (HTTPS), Multi Load Balancer "demoelb" (id elb-0d3e0e1b) with listeners
+// TCP 80->8080 and HTTPS 443->8443, web001 and web002 registered
+// everywhere, and known servers web001-web004. Its demo credentials are
+// fixed:
 //
 //	access key         DEMOACCESSKEY00000001
 //	secret access key  demoSecretAccessKey0000000000000000000001
 //
 // A newly registered server shows no health result for 1s, then
-// OutOfService, then InService after 3s (-appear, -in-service).
+// OutOfService, then InService after 3s (-appear, -in-service). After each
+// change a Multi Load Balancer is "configuring" for 2s and refuses further
+// changes with Server.ResourceIncorrectState.ElasticLoadBalancer.Processing
+// (-elastic-busy, -elastic-busy-state, -elastic-busy-code; the live API's
+// transitional state and refusal are unknown, these are the emulator's
+// choices).
 //
 // Flags:
 //
@@ -28,6 +35,16 @@
 //	-error-status n     HTTP status of Client.* errors (default 500)
 //	-appear d           health result delay of new registrations (default 1s)
 //	-in-service d       InService delay of new registrations (default 3s)
+//	-elastic-busy d     how long a Multi Load Balancer is not available after
+//	                    a register or deregister (default 2s; 0: never)
+//	-elastic-busy-state s
+//	                    its State meanwhile (default configuring)
+//	-elastic-busy-code c
+//	                    the code refusing changes meanwhile (default
+//	                    Server.ResourceIncorrectState.ElasticLoadBalancer.Processing)
+//	-visibility-delay d how long a load balancer made by CreateLoadBalancer, or
+//	                    a port definition added by RegisterPortWithLoadBalancer,
+//	                    is hidden from other calls (default 0)
 //	-json               print one JSON line {"endpoint", "access_key",
 //	                    "secret_access_key", "ca_bundle"} instead of the banner
 //	-ready-file path    write that JSON line to path once listening

@@ -154,6 +154,8 @@ func TestBannerAndRequestLog(t *testing.T) {
 	assert.Contains(t, out, "access key:          DEMOACCESSKEY00000001")
 	assert.Contains(t, out, "secret access key:   demoSecretAccessKey0000000000000000000001")
 	assert.Contains(t, out, "result after 0s, InService after 0s")
+	assert.Contains(t, out, "Multi Load Balancer: configuring for 2s after each change")
+	assert.NotContains(t, out, "visibility delay")
 	assert.Contains(t, out, "/_emulator/state")
 
 	status, _ := e.call(url.Values{"Action": {"RegisterInstancesWithLoadBalancer"}, "LoadBalancerName": {"demolb"},
@@ -163,6 +165,54 @@ func TestBannerAndRequestLog(t *testing.T) {
 	assert.Contains(t, e.stderr.String(), "POST /api/ RegisterInstancesWithLoadBalancer -> 500 Client.InvalidParameterNotFound.Instance")
 	assert.NotContains(t, e.stderr.String(), demoSecretKey, "request logs never show the secret")
 	assert.Contains(t, e.stdout.String(), "stopped")
+}
+
+// elasticStates returns "name=State" per Multi Load Balancer.
+func elasticStates(t *testing.T, e *emulator) []string {
+	t.Helper()
+	status, body := e.call(url.Values{"Action": {"NiftyDescribeElasticLoadBalancers"}})
+	require.Equal(t, http.StatusOK, status, "%s", body)
+	var out struct {
+		Descriptions []struct {
+			Name      string   `xml:"ElasticLoadBalancerName"`
+			State     string   `xml:"State"`
+			Listeners []string `xml:"ElasticLoadBalancerListenerDescriptions>member>Listener>Protocol"`
+		} `xml:"NiftyDescribeElasticLoadBalancersResult>ElasticLoadBalancerDescriptions>member"`
+	}
+	require.NoError(t, xml.Unmarshal(body, &out))
+	var res []string
+	for _, d := range out.Descriptions {
+		res = append(res, d.Name+"="+d.State+" "+strings.Join(d.Listeners, ","))
+	}
+	return res
+}
+
+func TestMultiLoadBalancerDemo(t *testing.T) {
+	e := start(t, "-json", "-quiet", "-elastic-busy", "1h", "-elastic-busy-state", "updating",
+		"-elastic-busy-code", "Server.Busy")
+	assert.Equal(t, []string{"demoelb=available TCP,HTTPS"}, elasticStates(t, e))
+	change := func(action, server string) (int, []byte) {
+		return e.call(url.Values{"Action": {action}, "ElasticLoadBalancerId": {"elb-0d3e0e1b"}, "Protocol": {"TCP"},
+			"ElasticLoadBalancerPort": {"80"}, "InstancePort": {"8080"}, "Instances.member.1.InstanceId": {server}})
+	}
+	status, body := change("NiftyRegisterInstancesWithElasticLoadBalancer", "web003")
+	require.Equal(t, http.StatusOK, status, "%s", body)
+	assert.Equal(t, []string{"demoelb=updating TCP,HTTPS"}, elasticStates(t, e))
+	status, body = change("NiftyDeregisterInstancesFromElasticLoadBalancer", "web001")
+	assert.Equal(t, http.StatusInternalServerError, status)
+	assert.Contains(t, string(body), "<Code>Server.Busy</Code>")
+	assert.Equal(t, 0, e.stop())
+}
+
+func TestVisibilityDelay(t *testing.T) {
+	e := start(t, "-visibility-delay", "1h")
+	assert.Contains(t, e.stdout.String(), "visibility delay:    1h0m0s after CreateLoadBalancer")
+	status, body := e.call(url.Values{"Action": {"CreateLoadBalancer"}, "LoadBalancerName": {"newlb"}, "Listeners.member.1.Protocol": {"HTTP"}})
+	require.Equal(t, http.StatusOK, status, "%s", body)
+	status, body = e.call(url.Values{"Action": {"DescribeLoadBalancers"}, "LoadBalancerNames.member.1": {"newlb"}})
+	assert.Equal(t, http.StatusInternalServerError, status)
+	assert.Contains(t, string(body), "<Code>Client.InvalidParameterNotFound.LoadBalancer</Code>")
+	assert.Equal(t, 0, e.stop())
 }
 
 func TestTLS(t *testing.T) {
@@ -264,6 +314,10 @@ func TestUsageErrors(t *testing.T) {
 		{"missing seed", []string{"-seed", filepath.Join(dir, "missing.json")}, 1, "read seed"},
 		{"seed without credentials", []string{"-seed", badSeed}, 1, "at least one credential"},
 		{"error status 200", []string{"-error-status", "200"}, 1, "error status 200"},
+		{"negative elastic busy", []string{"-elastic-busy", "-1s"}, 1, "elastic busy duration"},
+		{"busy state available", []string{"-elastic-busy-state", "available"}, 1, "elastic busy state"},
+		{"busy code", []string{"-elastic-busy-code", "Busy"}, 1, "elastic busy code"},
+		{"negative visibility delay", []string{"-visibility-delay", "-1s"}, 1, "visibility delay"},
 		{"bad address", []string{"-addr", "127.0.0.1:notaport"}, 1, "listen"},
 		{"unwritable CA file", []string{"-addr", "127.0.0.1:0", "-tls", "-ca-out", filepath.Join(dir, "no", "ca.pem")}, 1, "write CA file"},
 		{"help", []string{"-h"}, 0, "Usage: nifcloud-emulator"},

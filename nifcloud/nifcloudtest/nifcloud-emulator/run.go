@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"nifcloud_lb/nifcloud/nifcloudtest"
@@ -32,6 +33,10 @@ type config struct {
 	errorStatus int
 	appear      time.Duration
 	inService   time.Duration
+	elasticBusy time.Duration
+	busyState   string
+	busyCode    string
+	visibility  time.Duration
 	jsonOut     bool
 	readyFile   string
 	quiet       bool
@@ -58,12 +63,20 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.errorStatus, "error-status", 500, "HTTP status of Client.* error replies")
 	fs.DurationVar(&c.appear, "appear", time.Second, "delay before a new registration has a health result")
 	fs.DurationVar(&c.inService, "in-service", 3*time.Second, "delay before a new registration is InService")
+	fs.DurationVar(&c.elasticBusy, "elastic-busy", 2*time.Second,
+		"how long a Multi Load Balancer is not available after a change (0: always available)")
+	fs.StringVar(&c.busyState, "elastic-busy-state", nifcloudtest.DefaultElasticBusyState,
+		"State of a Multi Load Balancer that is not available")
+	fs.StringVar(&c.busyCode, "elastic-busy-code", nifcloudtest.CodeElasticLoadBalancerBusy,
+		"error code refusing changes of a Multi Load Balancer that is not available")
+	fs.DurationVar(&c.visibility, "visibility-delay", 0,
+		"how long a created load balancer or port definition stays hidden from other calls")
 	fs.BoolVar(&c.jsonOut, "json", false, "print one JSON line with endpoint and credentials instead of the banner")
 	fs.StringVar(&c.readyFile, "ready-file", "", "write the JSON line to this file once listening")
 	fs.BoolVar(&c.quiet, "quiet", false, "do not log API calls to stderr")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: nifcloud-emulator [flags]\n\n"+
-			"Serves a local NIFCLOUD load-balancer API emulator on /api/ (demo credentials %s / %s).\n\nFlags:\n",
+			"Serves a local NIFCLOUD load-balancer API emulator (classic and Multi Load Balancer) on /api/\n(demo credentials %s / %s).\n\nFlags:\n",
 			demoAccessKey, demoSecretKey)
 		fs.PrintDefaults()
 	}
@@ -107,6 +120,10 @@ func options(c config, logger *log.Logger) (nifcloudtest.Options, error) {
 		}
 	}
 	opts.Health = nifcloudtest.Health{Appear: c.appear, InService: c.inService}
+	opts.ElasticBusy = c.elasticBusy
+	opts.ElasticBusyState = c.busyState
+	opts.ElasticBusyCode = c.busyCode
+	opts.CreateVisibilityDelay = c.visibility
 	opts.Latency = c.latency
 	opts.ErrorStatus = c.errorStatus
 	opts.Inspection = true
@@ -136,28 +153,12 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", c.addr)
+	ln, info, cleanup, err := listen(c, opts.Credentials[0])
 	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+		return err
 	}
-	defer ln.Close()
-
-	info := startup{
-		AccessKey:       opts.Credentials[0].AccessKeyID,
-		SecretAccessKey: opts.Credentials[0].SecretAccessKey,
-	}
-	scheme := "http"
-	if c.tls {
-		path, cleanup, err := listenTLS(&ln, c.caOut)
-		if err != nil {
-			return err
-		}
-		defer cleanup()
-		info.CABundle = path
-		scheme = "https"
-	}
-	base := scheme + "://" + ln.Addr().String()
-	info.Endpoint = base + nifcloudtest.APIPath
+	defer cleanup()
+	base := strings.TrimSuffix(info.Endpoint, nifcloudtest.APIPath)
 
 	hs := &http.Server{
 		Handler:           srv,
@@ -190,6 +191,32 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, "nifcloud-emulator: stopped")
 	}
 	return nil
+}
+
+// listen opens the listener of -addr, wrapped in TLS with -tls, and
+// describes it for scripts. cleanup closes it and removes a temporary CA
+// file.
+func listen(c config, cred nifcloudtest.Credential) (net.Listener, startup, func(), error) {
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return nil, startup{}, nil, fmt.Errorf("listen: %w", err)
+	}
+	info := startup{AccessKey: cred.AccessKeyID, SecretAccessKey: cred.SecretAccessKey}
+	cleanup := func() { _ = ln.Close() }
+	scheme := "http"
+	if c.tls {
+		path, removeCA, err := listenTLS(&ln, c.caOut)
+		if err != nil {
+			cleanup()
+			return nil, startup{}, nil, err
+		}
+		closeLn := cleanup
+		cleanup = func() { closeLn(); removeCA() }
+		info.CABundle = path
+		scheme = "https"
+	}
+	info.Endpoint = scheme + "://" + ln.Addr().String() + nifcloudtest.APIPath
+	return ln, info, cleanup, nil
 }
 
 // listenTLS wraps *ln in TLS with a fresh self-signed certificate, written
@@ -239,6 +266,10 @@ func announce(c config, info startup, base string, stdout io.Writer) error {
 			fmt.Fprintf(stdout, "  CA bundle:           %s\n", info.CABundle)
 		}
 		fmt.Fprintf(stdout, "  health delays:       result after %s, InService after %s\n", c.appear, c.inService)
+		fmt.Fprintf(stdout, "  Multi Load Balancer: %s for %s after each change\n", c.busyState, c.elasticBusy)
+		if c.visibility > 0 {
+			fmt.Fprintf(stdout, "  visibility delay:    %s after CreateLoadBalancer and RegisterPortWithLoadBalancer\n", c.visibility)
+		}
 		fmt.Fprintf(stdout, "  inspection API:      %s/_emulator/state (also requests, faults, reset-requests)\n", base)
 		fmt.Fprintf(stdout, "Stop with Ctrl-C.\n")
 	}
