@@ -520,7 +520,9 @@ func TestAmbiguousChangesAreCountedOnEveryPath(t *testing.T) {
 	})
 	t.Run("a register applied without an answer, then no read succeeds", func(t *testing.T) {
 		e := newEnv(t, seed())
-		require.NoError(t, e.emu.Inject(nifcloudtest.Fault{Action: register, AfterApply: true, Drop: true}))
+		// A 504 rather than a dropped connection: the competitor must act
+		// before the client sees the failure.
+		require.NoError(t, e.emu.Inject(nifcloudtest.Fault{Action: register, AfterApply: true, Status: 504}))
 		e.competeAfter(t, register, "DeleteLoadBalancer", url.Values{"LoadBalancerName": {"weblb01"}, "LoadBalancerPort": {"80"}, "InstancePort": {"8080"}})
 		c, err := e.rec.Present(t.Context(), e.classic(web80), []string{"web003"}, false)
 		require.Error(t, err)
