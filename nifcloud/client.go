@@ -34,9 +34,9 @@ type Client struct {
 	SignatureMethod string
 	// UserAgent is sent with every request; New sets DefaultUserAgent("dev").
 	UserAgent string
-	// Now is the clock used for the request Timestamp and for
-	// Attempt.Duration; nil means time.Now.
-	Now func() time.Time
+	// Clock gives the request Timestamp and Attempt.Duration, and waits
+	// between attempts; nil means SystemClock.
+	Clock Clock
 	// OnAttempt, if set, is called after every HTTP attempt, on the
 	// calling goroutine.
 	OnAttempt func(Attempt)
@@ -51,10 +51,6 @@ type Client struct {
 	// MaxResponseBytes limits the size of a reply body; zero means
 	// DefaultMaxResponseBytes.
 	MaxResponseBytes int64
-
-	// sleep waits between attempts; nil means sleepContext. Tests replace
-	// it to record the delays.
-	sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Attempt describes one HTTP attempt of an API call, for counting and
@@ -215,7 +211,7 @@ func (c *Client) backoff(ctx context.Context, retryer aws.RetryerV2, action stri
 	if err != nil {
 		return nil, errors.Join(lastErr, fmt.Errorf("%s: no retry delay: %w", action, err))
 	}
-	if err := c.sleepFunc()(ctx, delay); err != nil {
+	if err := clockOr(c.Clock).Sleep(ctx, delay); err != nil {
 		return nil, c.stopped(ctx, action, n, lastErr)
 	}
 	return release, nil
@@ -268,10 +264,7 @@ func (c *Client) report(action string, n int, res attemptResult) {
 
 // now returns the time of the client's clock.
 func (c *Client) now() time.Time {
-	if c.Now != nil {
-		return c.Now()
-	}
-	return time.Now()
+	return clockOr(c.Clock).Now()
 }
 
 // httpClient returns the HTTP client to use.
@@ -296,27 +289,4 @@ func (c *Client) maxResponseBytes() int64 {
 		return c.MaxResponseBytes
 	}
 	return DefaultMaxResponseBytes
-}
-
-// sleepFunc returns the function that waits between attempts.
-func (c *Client) sleepFunc() func(context.Context, time.Duration) error {
-	if c.sleep != nil {
-		return c.sleep
-	}
-	return sleepContext
-}
-
-// sleepContext waits for d or until ctx ends, whichever comes first.
-func sleepContext(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -98,11 +98,25 @@ func newTestClient(t *testing.T, serverURL string, retryOpts ...func(*retry.Stan
 	require.NoError(t, err)
 	c, err := New(u, testCreds)
 	require.NoError(t, err)
-	c.Now = stepClock()
 	opts := append([]func(*retry.StandardOptions){noBackoff}, retryOpts...)
 	c.Retryer = NewRetryer(opts...)
-	c.sleep = func(ctx context.Context, d time.Duration) error { return ctx.Err() }
+	c.Clock = &testClock{now: stepClock(), sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }}
 	return c
+}
+
+// testClock is a Clock of two functions.
+type testClock struct {
+	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration) error
+}
+
+func (c *testClock) Now() time.Time { return c.now() }
+
+func (c *testClock) Sleep(ctx context.Context, d time.Duration) error { return c.sleep(ctx, d) }
+
+// setSleep replaces the sleep of a client made by newTestClient.
+func setSleep(c *Client, sleep func(ctx context.Context, d time.Duration) error) {
+	c.Clock.(*testClock).sleep = sleep
 }
 
 // noBackoff makes the retryer wait zero between attempts.

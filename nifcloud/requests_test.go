@@ -43,7 +43,7 @@ func recordingClient(t *testing.T) (*Client, func() []string) {
 	require.NoError(t, err)
 	c, err := New(endpoint, testCreds)
 	require.NoError(t, err)
-	c.Now = func() time.Time { return testTime }
+	c.Clock = &testClock{now: func() time.Time { return testTime }, sleep: SystemClock.Sleep}
 	var (
 		mu     sync.Mutex
 		bodies []string

@@ -203,10 +203,10 @@ func TestRetryBackoffDelays(t *testing.T) {
 		})
 	})
 	var slept []time.Duration
-	c.sleep = func(ctx context.Context, d time.Duration) error {
+	setSleep(c, func(ctx context.Context, d time.Duration) error {
 		slept = append(slept, d)
 		return nil
-	}
+	})
 	require.Error(t, describe(t.Context(), c))
 	assert.Equal(t, []time.Duration{time.Hour, 2 * time.Hour, 3 * time.Hour, 4 * time.Hour}, slept)
 }
@@ -252,7 +252,7 @@ func TestRetryCancelledContext(t *testing.T) {
 		})
 		c := newTestClient(t, srv.URL)
 		slept := false
-		c.sleep = func(context.Context, time.Duration) error { slept = true; return nil }
+		setSleep(c, func(context.Context, time.Duration) error { slept = true; return nil })
 		err := describe(ctx, c)
 		require.ErrorIs(t, err, context.Canceled)
 		assert.Len(t, srv.requests(), 1, "no further attempt")
@@ -268,10 +268,10 @@ func TestRetryCancelledContext(t *testing.T) {
 			o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return time.Hour, nil })
 		})
 		ctx, cancel := context.WithCancel(t.Context())
-		c.sleep = func(ctx context.Context, d time.Duration) error {
+		setSleep(c, func(ctx context.Context, d time.Duration) error {
 			cancel()
-			return sleepContext(ctx, d) // must return at once, not after an hour
-		}
+			return SystemClock.Sleep(ctx, d) // must return at once, not after an hour
+		})
 		err := describe(ctx, c)
 		require.ErrorIs(t, err, context.Canceled)
 		var apiErr *APIError
@@ -300,11 +300,11 @@ func TestSleepContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	start := time.Now()
-	assert.ErrorIs(t, sleepContext(ctx, time.Hour), context.Canceled)
-	assert.ErrorIs(t, sleepContext(ctx, 0), context.Canceled)
+	assert.ErrorIs(t, SystemClock.Sleep(ctx, time.Hour), context.Canceled)
+	assert.ErrorIs(t, SystemClock.Sleep(ctx, 0), context.Canceled)
 	assert.Less(t, time.Since(start), time.Second)
-	assert.NoError(t, sleepContext(t.Context(), 0))
-	assert.NoError(t, sleepContext(t.Context(), time.Millisecond))
+	assert.NoError(t, SystemClock.Sleep(t.Context(), 0))
+	assert.NoError(t, SystemClock.Sleep(t.Context(), time.Millisecond))
 }
 
 func TestRetryQuotaExhausted(t *testing.T) {

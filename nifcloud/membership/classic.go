@@ -9,15 +9,6 @@ import (
 	"nifcloud_lb/nifcloud"
 )
 
-// Error codes of the classic load-balancer actions that the reconciler
-// interprets.
-const (
-	codeLoadBalancerNotFound = "Client.InvalidParameterNotFound.LoadBalancer"
-	codePortNotFound         = "Client.InvalidParameterNotFound.LoadBalancerPort"
-	codeInstanceNotFound     = "Client.InvalidParameterNotFound.Instance"
-	codeAlreadyRegistered    = "Client.Inoperable.LoadBalancer.HavingRegisteredInstance"
-)
-
 // PortDefinition identifies one port definition (listener) of a classic
 // load balancer.
 type PortDefinition struct {
@@ -102,9 +93,9 @@ func (l Classic) Deregister(ctx context.Context, names []string) error {
 // "not registered" for Deregister.
 func (l Classic) AlreadyDone(err error, register bool) bool {
 	if register {
-		return nifcloud.ErrorCode(err) == codeAlreadyRegistered
+		return nifcloud.ErrorCode(err) == nifcloud.CodeInstanceAlreadyRegistered
 	}
-	return nifcloud.ErrorCode(err) == codeInstanceNotFound
+	return nifcloud.ErrorCode(err) == nifcloud.CodeInstanceNotFound
 }
 
 // Ambiguous implements Listener.
@@ -131,9 +122,9 @@ func (l Classic) Health(ctx context.Context, names []string) ([]Health, error) {
 // verb, it wraps anything else with it and the port definition.
 func (l Classic) missing(err error, verb string) error {
 	switch nifcloud.ErrorCode(err) {
-	case codeLoadBalancerNotFound:
+	case nifcloud.CodeLoadBalancerNotFound:
 		return &MissingError{What: fmt.Sprintf("load balancer %s does not exist", l.Port.LoadBalancerName), Err: err}
-	case codePortNotFound:
+	case nifcloud.CodeLoadBalancerPortNotFound:
 		return &MissingError{What: l.noPort(), Err: err}
 	}
 	if err != nil && verb != "" {

@@ -25,6 +25,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
+
+	"nifcloud_lb/nifcloud"
 )
 
 // Retry bounds of a Reconciler.
@@ -118,11 +120,9 @@ type Reconciler struct {
 	// BatchSize bounds the servers of one call; zero means
 	// DefaultBatchSize.
 	BatchSize int
-	// Now is the clock of WaitInService; nil means time.Now.
-	Now func() time.Time
-	// Sleep waits between rounds and health polls; nil means a timer that
-	// ends early with ctx.
-	Sleep func(ctx context.Context, d time.Duration) error
+	// Clock waits between rounds and health polls and times the waits;
+	// nil means nifcloud.SystemClock.
+	Clock nifcloud.Clock
 	// Jitter returns a random number in [0, 1) for the backoff between
 	// rounds; nil means math/rand/v2.
 	Jitter func() float64
@@ -368,7 +368,15 @@ func (r *Reconciler) backoff(ctx context.Context, round int) error {
 	if r.Jitter != nil {
 		jitter = r.Jitter
 	}
-	return r.sleep(ctx, d/2+time.Duration(jitter()*float64(d/2)))
+	return r.clock().Sleep(ctx, d/2+time.Duration(jitter()*float64(d/2)))
+}
+
+// clock returns the reconciler's clock.
+func (r *Reconciler) clock() nifcloud.Clock {
+	if r.Clock == nil {
+		return nifcloud.SystemClock
+	}
+	return r.Clock
 }
 
 func (r *Reconciler) maxRounds() int {

@@ -36,6 +36,16 @@ type env struct {
 	sleeps []time.Duration
 }
 
+// recordingClock is the env's clock, recording the waits.
+type recordingClock struct{ e *env }
+
+func (c recordingClock) Now() time.Time { return c.e.clk.Now() }
+
+func (c recordingClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.e.sleeps = append(c.e.sleeps, d)
+	return c.e.clk.Sleep(ctx, d)
+}
+
 // classic is the port definition as a Listener of the env's client.
 func (e *env) classic(p PortDefinition) Classic { return Classic{Client: e.client, Port: p} }
 
@@ -80,16 +90,12 @@ func newEnv(t *testing.T, opts nifcloudtest.Options) *env {
 	require.NoError(t, err)
 	c, err := nifcloud.New(u, aws.Credentials{AccessKeyID: testCred.AccessKeyID, SecretAccessKey: testCred.SecretAccessKey})
 	require.NoError(t, err)
-	c.Now = e.clk.Now
+	c.Clock = e.clk
 	c.Retryer = nifcloud.NewRetryer(func(o *retry.StandardOptions) {
 		o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
 	})
 	e.client = c
-	e.rec = &Reconciler{Now: e.clk.Now, Jitter: func() float64 { return 1 },
-		Sleep: func(ctx context.Context, d time.Duration) error {
-			e.sleeps = append(e.sleeps, d)
-			return e.clk.Sleep(ctx, d)
-		}}
+	e.rec = &Reconciler{Clock: recordingClock{e}, Jitter: func() float64 { return 1 }}
 	return e
 }
 

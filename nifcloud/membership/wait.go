@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
-)
 
-// StateInService is the health state of a server that receives traffic.
-const StateInService = "InService"
+	"nifcloud_lb/nifcloud"
+)
 
 // StateUnknown is reported for a server that has no health result yet (it
 // is not listed in InstanceStates, as happens just after registration).
@@ -75,7 +74,7 @@ func (r *Reconciler) WaitInService(ctx context.Context, l Listener, instances []
 	if len(want) == 0 {
 		return []Health{}, nil
 	}
-	deadline := r.now().Add(timeout)
+	deadline := r.clock().Now().Add(timeout)
 	for {
 		states, err := l.Health(ctx, want)
 		if err != nil {
@@ -85,11 +84,11 @@ func (r *Reconciler) WaitInService(ctx context.Context, l Listener, instances []
 		if len(waiting) == 0 {
 			return health, nil
 		}
-		left := deadline.Sub(r.now())
+		left := deadline.Sub(r.clock().Now())
 		if left <= 0 {
 			return health, &WaitTimeoutError{Listener: l, Timeout: timeout, NotInService: waiting}
 		}
-		if err := r.sleep(ctx, min(interval, left)); err != nil {
+		if err := r.clock().Sleep(ctx, min(interval, left)); err != nil {
 			return health, fmt.Errorf("wait for %s: %w", l, err)
 		}
 	}
@@ -109,32 +108,9 @@ func healthOf(want []string, states []Health) (all, waiting []Health) {
 			h = s
 		}
 		all = append(all, h)
-		if h.State != StateInService {
+		if h.State != nifcloud.InstanceStateInService {
 			waiting = append(waiting, h)
 		}
 	}
 	return all, waiting
-}
-
-// now returns the reconciler's clock.
-func (r *Reconciler) now() time.Time {
-	if r.Now != nil {
-		return r.Now()
-	}
-	return time.Now()
-}
-
-// sleep waits for d or until ctx ends.
-func (r *Reconciler) sleep(ctx context.Context, d time.Duration) error {
-	if r.Sleep != nil {
-		return r.Sleep(ctx, d)
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -95,7 +95,7 @@ func (c Connection) client(m *ansible.Module, env Env, log *callLog) (*nifcloud.
 	}
 	client.HTTPClient = httpClient
 	client.UserAgent = nifcloud.DefaultUserAgent(env.version)
-	client.Now = env.Now
+	client.Clock = env.Clock
 	client.OnSecret = m.AddNoLogValue
 	if env.Retryer != nil {
 		client.Retryer = env.Retryer()

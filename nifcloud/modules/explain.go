@@ -6,11 +6,8 @@ import (
 	"fmt"
 	"net"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"nifcloud_lb/ansible"
 	"nifcloud_lb/nifcloud"
@@ -91,43 +88,6 @@ func uniqueIDs(instances []string) []string {
 		}
 	}
 	return out
-}
-
-// maxServerName bounds the length of a server name. NIFCLOUD server names
-// are at most 15 letters and digits, and a shared server's carries a
-// 9-character NIFCLOUD ID prefix ("ABC12345."); the module accepts up to 64
-// characters so that a longer rule in the future is not refused, and
-// refuses anything longer before any call.
-const maxServerName = 64
-
-// serverNames checks that every item of a list option is a plausible server
-// name: at most maxServerName characters, with no blank (any Unicode
-// space), control or format character, and no replacement character (the
-// trace of invalid UTF-8). The message shows the offending name escaped.
-func serverNames() ansible.Check {
-	return func(name string, value any) error {
-		items, _ := value.([]any)
-		for _, item := range items {
-			s, _ := item.(string)
-			if n := utf8.RuneCountInString(s); n > maxServerName {
-				return fmt.Errorf("value of %s must be server names of at most %d characters, got one of %d characters: %s",
-					name, maxServerName, n, quoteStart(s))
-			}
-			for i, r := range []rune(s) {
-				if unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
-					return fmt.Errorf("value of %s must be server names without blanks, control or format characters, got: %s (%U at character %d)",
-						name, strconv.QuoteToASCII(s), r, i+1)
-				}
-			}
-		}
-		return nil
-	}
-}
-
-// quoteStart quotes the start of a long string, escaped, for a message.
-func quoteStart(s string) string {
-	runes := []rune(s)
-	return strconv.QuoteToASCII(string(runes[:min(len(runes), 20)])) + "..."
 }
 
 // interruptedMsg says that a signal interrupted the run and what the run

@@ -3,7 +3,6 @@ package modules
 import (
 	"context"
 	"errors"
-	"regexp"
 	"slices"
 	"time"
 
@@ -15,10 +14,6 @@ import (
 // apiBudget bounds the API work of one run (reads, changes and their
 // retries), not counting the wait for health, which wait_timeout bounds.
 const apiBudget = 5 * time.Minute
-
-// loadBalancerName is 1-15 letters and digits, optionally prefixed by the
-// NIFCLOUD ID that shares the load balancer.
-var loadBalancerName = regexp.MustCompile(`^([A-Za-z]{3}[0-9]{5}\.)?[A-Za-z0-9]{1,15}$`)
 
 // lbOptions are the options of nifcloud_lb.
 type lbOptions struct {
@@ -37,11 +32,11 @@ type lbOptions struct {
 // definition. library/nifcloud_lb.yml documents the same options (a test
 // keeps the two equal).
 func lbProgram(env Env) ansible.Program {
-	port := []ansible.Check{ansible.IntRange(1, 65535)}
+	port := []ansible.Check{portRange}
 	spec := ansible.Spec{
 		Options: connectionOptions(
 			ansible.Option{Name: "loadbalancer_name", Aliases: []string{"name", "load_balancer_name"},
-				Checks: []ansible.Check{ansible.MatchRegexp(loadBalancerName, "1 to 15 letters and digits, optionally prefixed by a sharing NIFCLOUD ID (ABC12345.name)")}},
+				Checks: []ansible.Check{classicName}},
 			ansible.Option{Name: "loadbalancer_port", Type: ansible.TypeInt, Aliases: []string{"load_balancer_port"}, Checks: port},
 			ansible.Option{Name: "instance_port", Type: ansible.TypeInt, Checks: port},
 			ansible.Option{Name: "instance_ids", Type: ansible.TypeList, Elements: ansible.TypeStr, Required: true, Aliases: []string{"instance_id", "instances"},
@@ -94,7 +89,7 @@ func (r *lbRun) run(ctx context.Context) ansible.Result {
 	}
 	ctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
-	rec := &membership.Reconciler{CheckMode: r.m.Internal.CheckMode, Now: r.env.Now, Sleep: r.env.Sleep, Jitter: r.env.Jitter}
+	rec := &membership.Reconciler{CheckMode: r.m.Internal.CheckMode, Clock: r.env.Clock, Jitter: r.env.Jitter}
 	var res ansible.Result
 	if o.LoadBalancerName == "" {
 		res = r.absentEverywhere(ctx, rec, client)

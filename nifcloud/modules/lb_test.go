@@ -157,7 +157,7 @@ func (h *harness) runFile(t *testing.T, data []byte) (map[string]any, int, strin
 // testEnv is the modules' Env on the harness's clock, without backoff
 // between the client's attempts.
 func (h *harness) testEnv() Env {
-	return Env{Now: h.clk.Now, Sleep: h.clk.Sleep, Retryer: noBackoff}
+	return Env{Clock: h.clk, Retryer: noBackoff}
 }
 
 // noBackoff is the module's retryer without waits between attempts.

@@ -11,22 +11,19 @@
 package modules
 
 import (
-	"context"
 	"math/rand/v2"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"nifcloud_lb/ansible"
+	"nifcloud_lb/nifcloud"
 )
 
-// Env is what tests replace in the modules: the clock, the waits and the
-// API client's retry backoff. The zero value is the real thing.
+// Env is what tests replace in the modules: the clock and the API client's
+// retry backoff. The zero value is the real thing.
 type Env struct {
-	// Now tells the time; nil means time.Now.
-	Now func() time.Time
-	// Sleep waits for d or until ctx ends; nil means a timer.
-	Sleep func(ctx context.Context, d time.Duration) error
+	// Clock tells the time and waits; nil means nifcloud.SystemClock.
+	Clock nifcloud.Clock
 	// Retryer makes the API client's retryer; nil means the default.
 	Retryer func() aws.RetryerV2
 	// Jitter returns a number in [0, 1) for jittered waits; nil means
@@ -55,27 +52,12 @@ func All(version string, env Env) []ansible.Program {
 
 // withDefaults fills the nil fields of env with the real things.
 func (env Env) withDefaults(version string) Env {
-	if env.Now == nil {
-		env.Now = time.Now
-	}
-	if env.Sleep == nil {
-		env.Sleep = sleep
+	if env.Clock == nil {
+		env.Clock = nifcloud.SystemClock
 	}
 	if env.Jitter == nil {
 		env.Jitter = rand.Float64
 	}
 	env.version = version
 	return env
-}
-
-// sleep waits for d or until ctx ends, whichever comes first.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
