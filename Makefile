@@ -1,6 +1,7 @@
 # nifcloud_lb: build, test, lint, demo and benchmark the Ansible module.
 #
-#   make build   static binary for this machine at library/nifcloud_lb
+#   make build   static binary for this machine at library/nifcloud_lb, and a
+#                link to it under each other module's name
 #   make test    every test, the real ansible-playbook tests included
 #   make lint    gofmt, go vet, staticcheck, go mod tidy is a no-op
 #   make demo    a rolling-deploy walk-through against the local emulator
@@ -12,6 +13,8 @@ GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 BIN := library/nifcloud_lb
+# The modules of the binary: one sidecar documentation file each.
+MODULES := $(basename $(notdir $(wildcard library/*.yml)))
 DIST := dist
 # os/arch pairs of dist, named as Ansible's facts name them:
 # nifcloud_lb_<ansible_system|lower>_<ansible_architecture>.
@@ -23,6 +26,7 @@ all: build
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
+	@for m in $(filter-out nifcloud_lb,$(MODULES)); do ln -sfn nifcloud_lb library/$$m; done
 
 dist:
 	@mkdir -p $(DIST)
@@ -56,5 +60,5 @@ bench: build dist
 	$(GO) run ./nifcloud/nifcloudtest/nifcloud-bench -module $(BIN) -dist $(DIST) -out BENCHMARKS.md
 
 clean:
-	rm -f $(BIN)
+	rm -f $(BIN) $(addprefix library/,$(filter-out nifcloud_lb,$(MODULES)))
 	rm -rf $(DIST)

@@ -83,40 +83,65 @@ func requireAnsible(t *testing.T) string {
 }
 
 // run is one ansible-playbook run of a test playbook against a fresh
-// emulator seeded from tests/seed.json.
+// emulator.
 type run struct {
 	emu    *nifcloudtest.Server
 	output string
 	recap  recap
 }
 
-func playbook(t *testing.T, name string, health nifcloudtest.Health, extraArgs ...string) run {
+// play says how to run a test playbook.
+type play struct {
+	// seed is the emulator's seed file under tests/; default seed.json.
+	seed string
+	// health is the health progression of the emulator.
+	health nifcloudtest.Health
+	// options, when set, adjusts the emulator's options.
+	options func(*nifcloudtest.Options)
+	// args are extra ansible-playbook arguments.
+	args []string
+	// fails lets ansible-playbook exit non-zero.
+	fails bool
+}
+
+// playbook runs tests/NAME with ansible-playbook -vvvv against a fresh
+// emulator, with the module installed in a library/ folder next to the
+// playbook as users install it: the binary, a link to it under each other
+// module's name, and every module's sidecar documentation. The emulator's
+// endpoint is in the nifcloud_endpoint variable and in
+// NIFCLOUD_ENDPOINT_URL, the credentials in the environment.
+func playbook(t *testing.T, name string, p play) run {
 	t.Helper()
 	ansiblePlaybook := requireAnsible(t)
-	opts, err := nifcloudtest.LoadSeedFile(filepath.Join("tests", "seed.json"))
+	seed := p.seed
+	if seed == "" {
+		seed = "seed.json"
+	}
+	opts, err := nifcloudtest.LoadSeedFile(filepath.Join("tests", seed))
 	require.NoError(t, err)
-	opts.Health = health
+	opts.Health = p.health
+	if p.options != nil {
+		p.options(&opts)
+	}
 	emu, err := nifcloudtest.New(opts)
 	require.NoError(t, err)
 	ts := httptest.NewServer(emu)
 	t.Cleanup(ts.Close)
 
-	// A playbook folder with the module in library/, as users install it.
 	dir := t.TempDir()
-	require.NoError(t, os.Mkdir(filepath.Join(dir, "library"), 0o755))
-	copyFile(t, module, filepath.Join(dir, "library", "nifcloud_lb"), 0o755)
-	copyFile(t, filepath.Join("..", "library", "nifcloud_lb.yml"), filepath.Join(dir, "library", "nifcloud_lb.yml"), 0o644)
+	install(t, filepath.Join(dir, "library"))
 	// The same binary under the name of the controller's platform, as in
 	// examples/select_binary.yml.
 	copyFile(t, module, filepath.Join(dir, "library", "nifcloud_lb_"+platform(t)), 0o755)
 	copyFile(t, filepath.Join("tests", name), filepath.Join(dir, name), 0o644)
 
-	args := append([]string{"-i", "localhost,web001,web002,", "-c", "local", "-vvvv", "-e", "nifcloud_endpoint=" + ts.URL + "/api/"}, extraArgs...)
+	args := append([]string{"-i", "localhost,web001,web002,", "-c", "local", "-vvvv", "-e", "nifcloud_endpoint=" + ts.URL + "/api/"}, p.args...)
 	cmd := exec.Command(ansiblePlaybook, append(args, name)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(),
 		"NIFCLOUD_ACCESS_KEY_ID="+accessKey,
 		"NIFCLOUD_SECRET_ACCESS_KEY="+secret,
+		"NIFCLOUD_ENDPOINT_URL="+ts.URL+"/api/",
 		"PLAYBOOK_TEST_SECRET="+secret,
 		"HOME="+dir, // Ansible's own temporary files stay in the test's folder
 		"ANSIBLE_NOCOLOR=1",
@@ -126,7 +151,9 @@ func playbook(t *testing.T, name string, health nifcloudtest.Health, extraArgs .
 	)
 	out, err := cmd.CombinedOutput()
 	output := string(out)
-	require.NoError(t, err, "ansible-playbook %s failed:\n%s", name, output)
+	if !p.fails {
+		require.NoError(t, err, "ansible-playbook %s failed:\n%s", name, output)
+	}
 	assert.NotContains(t, output, secret, "the secret must never appear, even at -vvvv")
 	assert.NotContains(t, output, "MODULE FAILURE")
 	r := run{emu: emu, output: output}
@@ -134,6 +161,33 @@ func playbook(t *testing.T, name string, health nifcloudtest.Health, extraArgs .
 		r.recap = parseRecap(t, output)
 	}
 	return r
+}
+
+// modules returns the names of the modules: one sidecar each in library/.
+func modules(t *testing.T) []string {
+	t.Helper()
+	docs, err := filepath.Glob(filepath.Join("..", "library", "*.yml"))
+	require.NoError(t, err)
+	require.NotEmpty(t, docs)
+	var names []string
+	for _, d := range docs {
+		names = append(names, strings.TrimSuffix(filepath.Base(d), ".yml"))
+	}
+	return names
+}
+
+// install puts the module in lib as make build does: the binary, a
+// relative symbolic link to it for each other module, and the sidecars.
+func install(t *testing.T, lib string) {
+	t.Helper()
+	require.NoError(t, os.MkdirAll(lib, 0o755))
+	copyFile(t, module, filepath.Join(lib, "nifcloud_lb"), 0o755)
+	for _, name := range modules(t) {
+		copyFile(t, filepath.Join("..", "library", name+".yml"), filepath.Join(lib, name+".yml"), 0o644)
+		if name != "nifcloud_lb" {
+			require.NoError(t, os.Symlink("nifcloud_lb", filepath.Join(lib, name)))
+		}
+	}
 }
 
 // platform is the controller's "<system>_<architecture>" as uname reports
@@ -216,7 +270,7 @@ func TestPlaybooks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(strings.TrimSuffix(tt.playbook, ".yml"), func(t *testing.T) {
 			t.Parallel()
-			r := playbook(t, tt.playbook, tt.health, tt.args...)
+			r := playbook(t, tt.playbook, play{health: tt.health, args: tt.args})
 			assert.Equal(t, tt.recap, r.recap, "play recap")
 			assert.Equal(t, tt.members80, r.emu.Members("weblb01", 80, 8080), "members of weblb01 80->8080 afterwards")
 			if tt.check != nil {
@@ -232,9 +286,8 @@ func TestExamplesAreValid(t *testing.T) {
 	examples, err := filepath.Glob(filepath.Join("examples", "*.yml"))
 	require.NoError(t, err)
 	require.NotEmpty(t, examples)
-	lib, err := filepath.Abs(filepath.Dir(module))
-	require.NoError(t, err)
-	copyFile(t, filepath.Join("..", "library", "nifcloud_lb.yml"), filepath.Join(lib, "nifcloud_lb.yml"), 0o644)
+	lib := filepath.Join(t.TempDir(), "library")
+	install(t, lib)
 	for _, ex := range examples {
 		cmd := exec.Command(ansiblePlaybook, "--syntax-check", "-i", "localhost,", ex)
 		cmd.Env = append(os.Environ(), "ANSIBLE_LIBRARY="+lib, "ANSIBLE_NOCOLOR=1", "ANSIBLE_LOCALHOST_WARNING=false", "ANSIBLE_INVENTORY_UNPARSED_WARNING=false")
