@@ -13,17 +13,14 @@ import (
 
 // goBench is one result line of go test -bench -benchmem.
 type goBench struct {
-	// Pkg is the import path of the benchmark's package.
-	Pkg string
-	// Name is the name without "Benchmark" and the -GOMAXPROCS suffix,
-	// e.g. "DecodeDescribeLoadBalancers/members=10000".
-	Name string
-	// NsPerOp, BytesPerOp and AllocsPerOp are per operation.
+	// Pkg is the import path of the package; Name the benchmark's name
+	// without "Benchmark" and the -GOMAXPROCS suffix.
+	Pkg, Name                        string
 	NsPerOp, BytesPerOp, AllocsPerOp float64
 }
 
-// runGoBench runs the Go benchmarks matching pattern in every package of
-// the module, with the tests filtered out, and parses their results.
+// runGoBench runs the Go benchmarks matching pattern in every package,
+// without the tests, and parses their results.
 func runGoBench(ctx context.Context, pattern string) ([]goBench, error) {
 	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", pattern, "-benchmem", "-count", "1", "./...")
 	var stderr bytes.Buffer
@@ -39,32 +36,37 @@ func runGoBench(ctx context.Context, pattern string) ([]goBench, error) {
 	return results, nil
 }
 
-// parseGoBench reads the result lines of go test -bench output and the
-// "pkg:" lines that precede each package's results. Other lines, and
-// result lines without ns/op, are ignored; unknown units are skipped.
+// parseGoBench reads the result lines of go test -bench output, each in
+// the package of the "pkg:" line before it. Other lines, result lines
+// without a valid ns/op and the values of other units are ignored.
 func parseGoBench(out string) []goBench {
 	var results []goBench
 	pkg := ""
 	sc := bufio.NewScanner(strings.NewReader(out))
 	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) == 2 && fields[0] == "pkg:" {
-			pkg = fields[1]
+		f := strings.Fields(sc.Text())
+		if len(f) == 2 && f[0] == "pkg:" {
+			pkg = f[1]
 		}
-		if len(fields) < 4 || len(fields)%2 != 0 || !strings.HasPrefix(fields[0], "Benchmark") {
+		if len(f) < 4 || len(f)%2 != 0 || !strings.HasPrefix(f[0], "Benchmark") {
 			continue
 		}
-		if n, err := strconv.ParseInt(fields[1], 10, 64); err != nil || n <= 0 {
+		if n, err := strconv.Atoi(f[1]); err != nil || n <= 0 {
 			continue
 		}
-		r := goBench{Pkg: pkg, Name: trimProcs(strings.TrimPrefix(fields[0], "Benchmark")), NsPerOp: -1}
-		for i := 2; i < len(fields); i += 2 {
-			v, err := strconv.ParseFloat(fields[i], 64)
+		r := goBench{Pkg: pkg, Name: strings.TrimPrefix(f[0], "Benchmark"), NsPerOp: -1}
+		if i := strings.LastIndexByte(r.Name, '-'); i >= 0 {
+			if _, err := strconv.Atoi(r.Name[i+1:]); err == nil {
+				r.Name = r.Name[:i]
+			}
+		}
+		for i := 2; i < len(f); i += 2 {
+			v, err := strconv.ParseFloat(f[i], 64)
 			if err != nil || !(v >= 0) || math.IsInf(v, 1) {
 				r.NsPerOp = -1
 				break
 			}
-			switch fields[i+1] {
+			switch f[i+1] {
 			case "ns/op":
 				r.NsPerOp = v
 			case "B/op":
@@ -78,13 +80,4 @@ func parseGoBench(out string) []goBench {
 		}
 	}
 	return results
-}
-
-// trimProcs removes the "-P" GOMAXPROCS suffix of a benchmark name.
-func trimProcs(name string) string {
-	i := strings.LastIndexByte(name, '-')
-	if _, err := strconv.Atoi(name[i+1:]); i < 0 || err != nil {
-		return name
-	}
-	return name[:i]
 }

@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// sample is what one process run cost and printed, as the spawn program
+// sample is what one process run cost and printed, as the launcher
 // (spawn/main.go) reports it.
 type sample struct {
 	Wall   time.Duration `json:"wall"`
@@ -22,47 +22,40 @@ type sample struct {
 	Stderr string        `json:"stderr"`
 }
 
-// spawnPackage is the launcher of every measured program.
-const spawnPackage = "nifcloud_lb/nifcloud/bench/spawn"
-
 // buildSpawn builds the launcher into dir and returns its path.
 func buildSpawn(ctx context.Context, dir string) (string, error) {
+	const pkg = "nifcloud_lb/nifcloud/bench/spawn"
 	out := filepath.Join(dir, "spawn")
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, spawnPackage)
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, pkg)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if msg, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("build %s: %w: %s", spawnPackage, err, bytes.TrimSpace(msg))
+		return "", fmt.Errorf("build %s: %w: %s", pkg, err, bytes.TrimSpace(msg))
 	}
 	return out, nil
 }
 
-// launch runs program with args through the launcher and returns its
-// sample.
+// launch runs program with args through the launcher.
 func launch(ctx context.Context, spawn, program string, args ...string) (sample, error) {
-	cmd := exec.CommandContext(ctx, spawn, append([]string{program}, args...)...)
+	var s sample
 	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, spawn, append([]string{program}, args...)...)
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
-	if err != nil {
-		return sample{}, fmt.Errorf("launch %s: %w: %s", program, err, bytes.TrimSpace(stderr.Bytes()))
+	if err == nil {
+		err = json.Unmarshal(out, &s)
 	}
-	var s sample
-	if err := json.Unmarshal(out, &s); err != nil {
-		return sample{}, fmt.Errorf("launch %s: read sample: %w", program, err)
+	if err != nil {
+		return s, fmt.Errorf("launch %s: %w: %s", program, err, bytes.TrimSpace(stderr.Bytes()))
 	}
 	return s, nil
 }
 
-// result is the part of a module's JSON result that is checked.
-type result struct {
-	Changed bool   `json:"changed"`
-	Failed  bool   `json:"failed"`
-	Msg     string `json:"msg"`
-}
-
 // checkRun checks that a module run succeeded and reported changed.
 func checkRun(s sample, changed bool) error {
-	var res result
+	var res struct {
+		Changed, Failed bool
+		Msg             string
+	}
 	if err := json.Unmarshal([]byte(s.Stdout), &res); err != nil {
 		return fmt.Errorf("output is not one JSON object (exit %d): %w", s.Exit, err)
 	}

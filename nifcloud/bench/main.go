@@ -1,18 +1,15 @@
-// Command bench measures the nifcloud_lb module and writes BENCHMARKS.md.
-//
-// It runs the real module binary against an in-process emulator served over
-// HTTPS on loopback, once per scenario of the table in scenarios.go, without
-// and with a simulated API latency, counting the API calls of every run in
-// the emulator's request log; it starts many module processes at once; it
-// runs the Go benchmarks of the repository (go test -run '^$' -bench REGEXP
-// -benchmem ./...: every benchmark whose name matches -bench, "." by
-// default, so a new benchmark is reported without touching this command);
-// and it reads the size of the binaries. Then it judges the figures against
-// the project's targets.
+// Command bench measures the nifcloud_lb module and writes BENCHMARKS.md:
+// the real module binary against an in-process emulator over HTTPS on
+// loopback, per scenario of scenarios.go, without and with a simulated API
+// latency, its API calls counted in the emulator's request log; rounds of
+// module processes started at once; every Go benchmark of the repository
+// whose name matches -bench (go test -run '^$' -bench REGEXP -benchmem
+// ./..., "." by default, so that a new benchmark shows up by itself); the
+// size of the binaries; the wall time of the test suite; and the targets.
 //
 // make bench runs it from the repository root:
 //
-//	go run ./nifcloud/bench -module library/nifcloud_lb -dist dist -time-test "make test"
+//	go run ./nifcloud/bench -module library/nifcloud_lb -dist dist -time-test 'make test'
 //
 // It exits 1, after writing the report, when a check fails: a run fails,
 // reports the wrong "changed", makes another number of API calls than its
@@ -23,6 +20,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -41,10 +39,9 @@ func main() {
 
 // config holds the flags.
 type config struct {
-	module, dist, out, bench string
-	reps, latencyReps, procs int
-	latency                  time.Duration
-	timeTest                 string
+	module, dist, out, bench, timeTest string
+	reps, latencyReps, procs           int
+	latency                            time.Duration
 }
 
 // parseFlags reads the command line.
@@ -53,14 +50,14 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.module, "module", "library/nifcloud_lb", "module binary to run (make build)")
-	fs.StringVar(&c.dist, "dist", "dist", "directory of the make dist binaries; empty or missing: size the module binary")
+	fs.StringVar(&c.dist, "dist", "dist", "directory of the make dist binaries to size; without them, the module binary is")
 	fs.StringVar(&c.out, "out", "BENCHMARKS.md", "report to write")
 	fs.StringVar(&c.bench, "bench", ".", "regexp of the Go benchmarks to run (go test -bench); empty skips them")
+	fs.StringVar(&c.timeTest, "time-test", "", "test command (sh -c) to run and time first, e.g. 'make test'; empty: none")
 	fs.IntVar(&c.reps, "reps", 20, "runs per scenario without latency")
 	fs.IntVar(&c.latencyReps, "latency-reps", 5, "runs per scenario with -latency")
 	fs.IntVar(&c.procs, "procs", 50, "module processes started at once")
 	fs.DurationVar(&c.latency, "latency", 100*time.Millisecond, "latency the emulator adds to every API call")
-	fs.StringVar(&c.timeTest, "time-test", "", "test command (sh -c) to run and time first, e.g. 'make test'; empty: none")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -68,9 +65,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	case fs.NArg() > 0:
 		return c, fmt.Errorf("unexpected arguments %q", fs.Args())
 	case c.reps < 1 || c.latencyReps < 1 || c.procs < 1:
-		return c, fmt.Errorf("-reps, -latency-reps and -procs must be at least 1")
+		return c, errors.New("-reps, -latency-reps and -procs must be at least 1")
 	case c.latency <= 0:
-		return c, fmt.Errorf("-latency must be positive")
+		return c, errors.New("-latency must be positive")
 	}
 	return c, nil
 }
@@ -78,16 +75,20 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 // run is the command; it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c, err := parseFlags(args, stderr)
-	if err == flag.ErrHelp {
+	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "bench: %v\n", err)
 		return 2
 	}
+	var buf bytes.Buffer
 	r, err := measure(ctx, c, stderr)
 	if err == nil {
-		err = writeFile(c.out, r)
+		err = render(&buf, r)
+	}
+	if err == nil {
+		err = os.WriteFile(c.out, buf.Bytes(), 0o644)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "bench: %v\n", err)
@@ -95,26 +96,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "bench: wrote %s in %s\n", c.out, r.Elapsed.Round(time.Second))
 	for _, t := range r.Targets {
-		v := "pass"
-		if !t.Pass {
-			v = "MISS"
-		}
-		fmt.Fprintf(stdout, "  %-4s %s: %s\n", v, t.Name, t.Measured)
+		fmt.Fprintf(stdout, "  %s: %s (pass: %t)\n", t.Name, t.Measured, t.Pass)
 	}
 	for _, p := range r.Problems {
 		fmt.Fprintf(stderr, "bench: failed check: %s\n", p)
 	}
-	if len(r.Problems) > 0 {
-		return 1
-	}
-	return 0
+	return min(len(r.Problems), 1)
 }
 
 // measure takes every measurement of the report.
 func measure(ctx context.Context, c config, progress io.Writer) (report, error) {
 	start := time.Now()
 	r := report{Machine: readMachine(ctx, start), TestCommand: c.timeTest, Bench: c.bench}
-	var err error
 	if c.timeTest != "" {
 		cmd := exec.CommandContext(ctx, "sh", "-c", c.timeTest)
 		cmd.Stdout, cmd.Stderr = progress, progress
@@ -123,6 +116,7 @@ func measure(ctx context.Context, c config, progress io.Writer) (report, error) 
 		}
 		r.TestTime = time.Since(start)
 	}
+	var err error
 	if r.Binaries, err = binaries(c.module, c.dist); err != nil {
 		return r, err
 	}
@@ -143,48 +137,33 @@ func measure(ctx context.Context, c config, progress io.Writer) (report, error) 
 			return r, err
 		}
 	}
-	r.Elapsed = time.Since(start)
+	r.Elapsed, r.Problems = time.Since(start), b.problems
 	r.Targets = targets(r)
-	r.Problems = b.problems
 	return r, nil
 }
 
 // runAll runs every scenario and every concurrent round, without and with
 // latency, into r.
 func (b *bench) runAll(ctx context.Context, c config, r *report) error {
-	for _, sc := range scenarios() {
-		for _, lat := range []time.Duration{0, c.latency} {
-			reps := c.reps
-			if lat > 0 {
-				reps = c.latencyReps
-			}
+	for _, lat := range []time.Duration{0, c.latency} {
+		reps := c.reps
+		if lat > 0 {
+			reps = c.latencyReps
+		}
+		for _, sc := range scenarios() {
 			res, err := b.runScenario(ctx, sc, lat, reps)
 			if err != nil {
 				return err
 			}
 			r.Runs = append(r.Runs, res)
 		}
-	}
-	for _, cc := range concurrents() {
-		for _, lat := range []time.Duration{0, c.latency} {
+		for _, cc := range concurrents() {
 			res, err := b.runConcurrent(ctx, cc, c.procs, lat)
 			if err != nil {
 				return err
 			}
 			r.Concurrent = append(r.Concurrent, res)
 		}
-	}
-	return nil
-}
-
-// writeFile renders the report into path.
-func writeFile(path string, r report) error {
-	var buf bytes.Buffer
-	if err := render(&buf, r); err != nil {
-		return err
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("write report: %w", err)
 	}
 	return nil
 }

@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,99 +26,75 @@ import (
 // bench runs module processes against an emulator served over HTTPS on
 // loopback, and collects the checks that failed.
 type bench struct {
-	spawn, module, dir string
-	endpoint, caBundle string
-	cred               nifcloudtest.Credential
-	current            atomic.Pointer[nifcloudtest.Server]
-	hs                 *http.Server
-	progress           io.Writer
-	files              int // args files written
-
-	mu       sync.Mutex
-	problems []string // failed checks, each once
+	spawn, module, dir, caBundle string
+	cred                         nifcloudtest.Credential
+	emu                          atomic.Pointer[nifcloudtest.Server] // the current state
+	ts                           *httptest.Server
+	progress                     io.Writer
+	files                        int      // args files written
+	problems                     []string // failed checks, each once
+	mu                           sync.Mutex
 }
 
-// newBench builds the launcher and starts the emulator with a fresh
+// newBench builds the launcher and serves the emulator with a fresh
 // self-signed certificate, whose PEM is the modules' ca_bundle.
 func newBench(ctx context.Context, module string, progress io.Writer) (b *bench, err error) {
-	b = &bench{progress: progress, hs: &http.Server{ReadHeaderTimeout: 10 * time.Second}}
-	b.cred = nifcloudtest.Credential{AccessKeyID: "NIFCLOUDBENCH0000001", SecretAccessKey: rand.Text()}
+	b = &bench{progress: progress, cred: nifcloudtest.Credential{AccessKeyID: "NIFCLOUDBENCH0000001", SecretAccessKey: rand.Text()}}
 	if b.module, err = filepath.Abs(module); err != nil {
 		return nil, fmt.Errorf("module path: %w", err)
 	}
 	if b.dir, err = os.MkdirTemp("", "nifcloud-bench-"); err != nil {
 		return nil, fmt.Errorf("temporary directory: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			b.close()
-		}
-	}()
-	if b.spawn, err = buildSpawn(ctx, b.dir); err != nil {
-		return nil, err
-	}
 	cert, caPEM, err := nifcloudtest.SelfSignedCertificate("nifcloud-bench", time.Now())
-	if err != nil {
-		return nil, fmt.Errorf("emulator certificate: %w", err)
-	}
 	b.caBundle = filepath.Join(b.dir, "ca.pem")
-	if err := os.WriteFile(b.caBundle, caPEM, 0o600); err != nil {
-		return nil, fmt.Errorf("write CA bundle: %w", err)
+	if err == nil {
+		err = os.WriteFile(b.caBundle, caPEM, 0o600)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err == nil {
+		b.spawn, err = buildSpawn(ctx, b.dir)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("emulator listen: %w", err)
+		_ = os.RemoveAll(b.dir)
+		return nil, fmt.Errorf("set up: %w", err)
 	}
-	b.endpoint = "https://" + ln.Addr().String() + nifcloudtest.APIPath
-	// A module that exits may close its connection mid-handshake: not
-	// worth a log line.
-	b.hs.Handler, b.hs.ErrorLog = b, log.New(io.Discard, "", 0)
-	go func() { _ = b.hs.Serve(tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}})) }()
+	b.ts = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { b.emu.Load().ServeHTTP(w, r) }))
+	b.ts.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+	b.ts.Config.ErrorLog = log.New(io.Discard, "", 0) // modules that exit may drop a connection mid-handshake
+	b.ts.StartTLS()
 	return b, nil
-}
-
-// ServeHTTP hands a request to the current emulator.
-func (b *bench) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if s := b.current.Load(); s != nil {
-		s.ServeHTTP(w, r)
-		return
-	}
-	http.Error(w, "no emulator state", http.StatusServiceUnavailable)
 }
 
 // close stops the emulator and removes the temporary files.
 func (b *bench) close() {
-	_ = b.hs.Close()
+	b.ts.Close()
 	_ = os.RemoveAll(b.dir)
 }
 
 // check records err, if any, as a failed check of name, once.
 func (b *bench) check(name string, err error) {
-	if err == nil {
-		return
-	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if msg := name + ": " + err.Error(); !slices.Contains(b.problems, msg) {
-		b.problems = append(b.problems, msg)
+	if err != nil && !slices.Contains(b.problems, name+": "+err.Error()) {
+		b.problems = append(b.problems, name+": "+err.Error())
 	}
 }
 
 // writeArgs writes the args file of a run: args with the emulator's
 // endpoint, credential and CA bundle.
 func (b *bench) writeArgs(args map[string]any) (string, error) {
-	full := map[string]any{"endpoint": b.endpoint, "access_key": b.cred.AccessKeyID,
+	full := map[string]any{"endpoint": b.ts.URL + nifcloudtest.APIPath, "access_key": b.cred.AccessKeyID,
 		"secret_access_key": b.cred.SecretAccessKey, "ca_bundle": b.caBundle}
 	for k, v := range args {
 		full[k] = v
 	}
 	data, err := json.Marshal(full)
-	if err != nil {
-		return "", fmt.Errorf("encode args: %w", err)
-	}
 	b.files++
 	name := filepath.Join(b.dir, fmt.Sprintf("args-%d.json", b.files))
-	if err := os.WriteFile(name, data, 0o600); err != nil {
+	if err == nil {
+		err = os.WriteFile(name, data, 0o600)
+	}
+	if err != nil {
 		return "", fmt.Errorf("write args: %w", err)
 	}
 	return name, nil
@@ -134,7 +110,18 @@ func (b *bench) floor(ctx context.Context) (int64, error) {
 	return s.MaxRSS, err
 }
 
-// round is what one round of module processes started at once did.
+// seed makes a fresh emulator seeded with opts the current one.
+func (b *bench) seed(name string, opts nifcloudtest.Options, latency time.Duration) (*nifcloudtest.Server, error) {
+	opts.Credentials, opts.Latency = []nifcloudtest.Credential{b.cred}, latency
+	srv, err := nifcloudtest.New(opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: seed emulator: %w", name, err)
+	}
+	b.emu.Store(srv)
+	return srv, nil
+}
+
+// round is what module processes started at once did.
 type round struct {
 	samples []sample
 	calls   map[string]int // API calls per action
@@ -143,22 +130,10 @@ type round struct {
 	wall    time.Duration  // from the first start to the last exit
 }
 
-// seed makes a fresh emulator seeded with opts the current one.
-func (b *bench) seed(name string, opts nifcloudtest.Options, latency time.Duration) (*nifcloudtest.Server, error) {
-	opts.Credentials, opts.Latency = []nifcloudtest.Credential{b.cred}, latency
-	srv, err := nifcloudtest.New(opts)
-	if err != nil {
-		return nil, fmt.Errorf("%s: seed emulator: %w", name, err)
-	}
-	b.current.Store(srv)
-	return srv, nil
-}
-
 // run starts one module process per args file at once against srv, and
-// checks every run and the final state.
-func (b *bench) run(ctx context.Context, name string, srv *nifcloudtest.Server, files []string,
-	changed bool, state func(*nifcloudtest.Server) error) (round, error) {
-	runtime.GC() // the benchmark's garbage is collected now, not during the run
+// checks the runs, the final state and the number of API calls.
+func (b *bench) run(ctx context.Context, name string, srv *nifcloudtest.Server, files []string, want scenario) (round, error) {
+	runtime.GC() // the benchmark's garbage is collected now, not during the runs
 	r := round{samples: make([]sample, len(files))}
 	errs := make([]error, len(files))
 	var wg sync.WaitGroup
@@ -172,14 +147,16 @@ func (b *bench) run(ctx context.Context, name string, srv *nifcloudtest.Server, 
 		if errs[i] != nil {
 			return r, fmt.Errorf("%s: %w", name, errs[i])
 		}
-		if err := checkRun(s, changed); err != nil {
+		if err := checkRun(s, want.changed); err != nil {
 			r.failed++
 			b.check(name, err)
 		}
 	}
-	r.calls = srv.CountActions()
-	if state != nil {
-		err := state(srv)
+	if r.calls = srv.CountActions(); total(r.calls) != want.calls {
+		b.check(name, fmt.Errorf("%d API calls (%s), want %d", total(r.calls), actionsText(r.calls), want.calls))
+	}
+	if want.state != nil {
+		err := want.state(srv)
 		r.wrong = err != nil
 		b.check(name, err)
 	}
@@ -196,86 +173,38 @@ type runResult struct {
 	MaxRSS    []int64
 }
 
-// runScenario runs the module reps times, each on a fresh state, after one
-// unrecorded warm-up run.
+// runScenario runs the module reps times, after one unrecorded warm-up
+// run, each from the scenario's state: a fresh emulator, or the same one
+// when the run before only read (seeding 10,000 members takes a while).
 func (b *bench) runScenario(ctx context.Context, sc scenario, latency time.Duration, reps int) (runResult, error) {
 	res := runResult{Scenario: sc.name, Latency: latency, WantCalls: sc.calls}
 	file, err := b.writeArgs(sc.args)
 	if err != nil {
 		return res, err
 	}
-	var srv *nifcloudtest.Server
 	start := time.Now()
+	var srv *nifcloudtest.Server
 	for i := range reps + 1 {
 		if srv == nil {
 			if srv, err = b.seed(sc.name, sc.seed(), latency); err != nil {
 				return res, err
 			}
 		}
-		r, err := b.run(ctx, sc.name, srv, []string{file}, sc.changed, sc.state)
+		r, err := b.run(ctx, sc.name, srv, []string{file}, sc)
 		if err != nil {
 			return res, err
 		}
-		// A run that only read left the state as it was: the next run
-		// reuses it (seeding 10,000 members takes a while).
+		if s := r.samples[0]; i > 0 {
+			res.Calls = append(res.Calls, total(r.calls))
+			res.Wall, res.CPU, res.MaxRSS = append(res.Wall, s.Wall), append(res.CPU, s.CPU), append(res.MaxRSS, s.MaxRSS)
+		}
 		srv.ResetRequests()
 		if !readOnly(r.calls) {
 			srv = nil
 		}
-		b.check(sc.name, countCheck(r.calls, sc.calls))
-		if s := r.samples[0]; i > 0 {
-			res.Calls, res.Wall, res.CPU = append(res.Calls, total(r.calls)), append(res.Wall, s.Wall), append(res.CPU, s.CPU)
-			res.MaxRSS = append(res.MaxRSS, s.MaxRSS)
-		}
 	}
 	fmt.Fprintf(b.progress, "bench: %s, latency %s: %d runs in %s\n", sc.name, latency, reps, time.Since(start).Round(time.Millisecond))
 	return res, nil
-}
-
-// concurrentResult is one round of module processes started at once.
-type concurrentResult struct {
-	Name       string
-	Procs      int
-	Latency    time.Duration
-	Failed     int
-	WrongState bool
-	WantCalls  int
-	Calls      map[string]int
-	Wall       time.Duration
-}
-
-// runConcurrent starts n module processes at once on one fresh state,
-// process i with cc.args(i).
-func (b *bench) runConcurrent(ctx context.Context, cc concurrent, n int, latency time.Duration) (concurrentResult, error) {
-	res := concurrentResult{Name: cc.name, Procs: n, Latency: latency, WantCalls: cc.calls(n)}
-	files := make([]string, n)
-	for i := range files {
-		var err error
-		if files[i], err = b.writeArgs(cc.args(i)); err != nil {
-			return res, err
-		}
-	}
-	name := fmt.Sprintf("%d concurrent runs, %s", n, cc.name)
-	srv, err := b.seed(name, cc.seed(n), latency)
-	if err != nil {
-		return res, err
-	}
-	r, err := b.run(ctx, name, srv, files, cc.changed, cc.state(n))
-	if err != nil {
-		return res, err
-	}
-	b.check(name, countCheck(r.calls, res.WantCalls))
-	res.Failed, res.WrongState, res.Calls, res.Wall = r.failed, r.wrong, r.calls, r.wall
-	fmt.Fprintf(b.progress, "bench: %s, latency %s: %s\n", name, latency, r.wall.Round(time.Millisecond))
-	return res, nil
-}
-
-// countCheck checks the total of the API calls.
-func countCheck(calls map[string]int, want int) error {
-	if n := total(calls); n != want {
-		return fmt.Errorf("%d API calls (%s), want %d", n, actionsText(calls), want)
-	}
-	return nil
 }
 
 // readOnly reports whether every action called only reads.
@@ -286,4 +215,39 @@ func readOnly(calls map[string]int) bool {
 		}
 	}
 	return true
+}
+
+// concurrentResult is one round of module processes started at once.
+type concurrentResult struct {
+	Name, Calls string // Calls: API calls per action
+	Procs       int
+	Latency     time.Duration
+	Failed      int
+	WrongState  bool
+	WantCalls   int
+	CallsOff    bool
+	Wall        time.Duration
+}
+
+// runConcurrent starts n module processes at once on one fresh state,
+// process i with cc.args(i).
+func (b *bench) runConcurrent(ctx context.Context, cc concurrent, n int, latency time.Duration) (concurrentResult, error) {
+	name := fmt.Sprintf("%d concurrent runs, %s", n, cc.name)
+	res := concurrentResult{Name: cc.name, Procs: n, Latency: latency, WantCalls: cc.calls(n)}
+	files := make([]string, n)
+	for i := range files {
+		var err error
+		if files[i], err = b.writeArgs(cc.args(i)); err != nil {
+			return res, err
+		}
+	}
+	srv, err := b.seed(name, cc.seed(n), latency)
+	if err != nil {
+		return res, err
+	}
+	r, err := b.run(ctx, name, srv, files, scenario{changed: cc.changed, calls: res.WantCalls, state: cc.state(n)})
+	res.Failed, res.WrongState, res.Calls, res.Wall = r.failed, r.wrong, actionsText(r.calls), r.wall
+	res.CallsOff = total(r.calls) != res.WantCalls
+	fmt.Fprintf(b.progress, "bench: %s, latency %s: %s\n", name, latency, r.wall.Round(time.Millisecond))
+	return res, err
 }

@@ -1,20 +1,11 @@
-// Command spawn runs a program and prints what it cost, for the benchmark
-// (nifcloud/bench), which starts every measured program through it.
-//
-//	spawn PROGRAM [ARG...]
-//
-// It runs PROGRAM in a fixed environment (PATH=/usr/bin:/bin, LANG=C:
-// nothing that could change what a module does), captures its output and
+// Command spawn runs a program (spawn PROGRAM [ARG...]) in a fixed
+// environment (PATH=/usr/bin:/bin, LANG=C: no proxy, no NIFCLOUD_*) and
 // prints one JSON object: wall and CPU time (user + system) in ns, peak RSS
-// in bytes, exit status, stdout and stderr. It exits 0 when PROGRAM ran,
-// whatever its exit status, and 2 when it could not.
-//
-// Why a separate program: on Linux a child's peak RSS (ru_maxrss) starts
-// from its parent's high-water mark, which carries over the child's exec,
-// file-backed pages of the parent's binary included. Started by the
-// benchmark, which holds the emulator, a module would show the benchmark's
-// memory; started by this small program, it shows its own (and at least
-// this program's, a few MB).
+// in bytes, exit status, stdout and stderr. It exits 2 when PROGRAM could
+// not run. nifcloud/bench starts every measured program through it: on
+// Linux a child's peak RSS (ru_maxrss) starts from its parent's, whose
+// high-water mark carries over the child's exec, so a module started by the
+// benchmark, which holds the emulator, would show the benchmark's memory.
 package main
 
 import (
