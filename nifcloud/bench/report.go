@@ -140,6 +140,11 @@ func targets(r report) []target {
 		binaryTarget(r.Binaries)}
 }
 
+// Misses returns the targets missed.
+func (r report) Misses() []target {
+	return slices.DeleteFunc(slices.Clone(r.Targets), func(t target) bool { return t.Pass })
+}
+
 // btoi is 1 for true.
 func btoi(b bool) int {
 	if b {
