@@ -56,8 +56,10 @@ lint:
 demo: build
 	./playbooks/demo/demo.sh
 
+# bench runs and times the test suite (make test) first, then measures.
 bench: build dist
-	$(GO) run ./nifcloud/nifcloudtest/nifcloud-bench -module $(BIN) -dist $(DIST) -out BENCHMARKS.md
+	$(GO) run ./nifcloud/bench -module $(BIN) -dist $(DIST) -out BENCHMARKS.md -time-test '$(MAKE) --no-print-directory test'
+
 
 clean:
 	rm -f $(BIN) $(addprefix library/,$(filter-out nifcloud_lb,$(MODULES)))
