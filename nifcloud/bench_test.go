@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The benchmarks below are what nifcloud-bench runs and reports
+// The benchmarks below are what nifcloud/bench runs and reports
 // (go test -run='^$' -bench=. -benchmem ./nifcloud/). Their names are part of
 // that report: keep them stable.
 

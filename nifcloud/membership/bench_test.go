@@ -36,8 +36,9 @@ func BenchmarkReconcile(b *testing.B) {
 	for _, tt := range tests {
 		b.Run(tt.name, func(b *testing.B) {
 			rt := newReplay(b, members)
-			rec := &membership.Reconciler{Client: newReplayClient(b, rt)}
-			port := membership.PortDefinition{LoadBalancerName: "weblb01", LoadBalancerPort: 80, InstancePort: 8080}
+			rec := &membership.Reconciler{}
+			port := membership.Classic{Client: newReplayClient(b, rt),
+				Port: membership.PortDefinition{LoadBalancerName: "weblb01", LoadBalancerPort: 80, InstancePort: 8080}}
 			b.ReportAllocs()
 			for b.Loop() {
 				c, err := rec.Present(context.Background(), port, []string{tt.instance}, false)
