@@ -8,6 +8,22 @@
 // message that says what failed and what to check, the API's error code,
 // message, request id and HTTP status, and what the run had already
 // changed.
+//
+// # Adding a module
+//
+//  1. A new file MODULE.go: an options struct that embeds Connection and
+//     tags one field per option with its name (`ansible:"name"`), and a
+//     function that returns ansible.NewProgram(name, spec, run) with
+//     Options: connectionOptions(own options...), RequiredOneOf:
+//     connectionConstraint, NullMeansAbsent: true. The run function gets
+//     the options decoded; it builds its client with Connection.client,
+//     records api_calls with a callLog, and ends failures with failure.
+//  2. A line in All.
+//  3. Its documentation, library/MODULE.yml: TestDocumentationMatchesSpec
+//     checks it against the spec, TestProgramsAreValid the binding.
+//  4. Its tests: MODULE_test.go here against the emulator
+//     (nifcloud/nifcloudtest), and a real ansible-playbook run in
+//     playbooks/.
 package modules
 
 import (
