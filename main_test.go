@@ -68,7 +68,7 @@ func TestBinary(t *testing.T) {
 	out, err = exec.Command(bin, "--help").Output()
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(string(out), "usage: nifcloud_lb ARGS_FILE"), "%s", out)
-	assert.Contains(t, string(out), "holds the modules: nifcloud_lb")
+	assert.Contains(t, string(out), "holds the modules: nifcloud_elb, nifcloud_lb")
 
 	args := filepath.Join(t.TempDir(), "args.json")
 	require.NoError(t, os.WriteFile(args, []byte(`{"instance_ids": "web001"}`), 0o600))
@@ -76,7 +76,7 @@ func TestBinary(t *testing.T) {
 	require.NoError(t, os.Symlink(bin, other))
 	code, res := result(t, exec.Command(other, args))
 	assert.Equal(t, 1, code)
-	assert.Contains(t, res["msg"], `unknown module "nifcloud_nothing" (from the file name nifcloud_nothing_linux_x86_64): this binary (nifcloud_lb 1.2.3-test) holds the modules nifcloud_lb`)
+	assert.Contains(t, res["msg"], `unknown module "nifcloud_nothing" (from the file name nifcloud_nothing_linux_x86_64): this binary (nifcloud_lb 1.2.3-test) holds the modules nifcloud_elb, nifcloud_lb`)
 
 	code, res = result(t, exec.Command(bin))
 	assert.Equal(t, 1, code)

@@ -16,6 +16,9 @@ type Module struct {
 	Internal Internal
 	// Params holds the validated options.
 	Params Params
+	// Getenv looks up the module's environment: the function Main was
+	// given (os.LookupEnv in production).
+	Getenv func(string) (string, bool)
 
 	warnings     []string
 	deprecations []Deprecation

@@ -216,6 +216,7 @@ func (r *runner) runModule(ctx context.Context, prog Program, user *object, gete
 		Name:     r.name,
 		Internal: r.internal,
 		Params:   Params{values: values, given: v.given},
+		Getenv:   getenv,
 		warnings: v.warnings,
 		noLog:    v.noLog,
 		binding:  binding,

@@ -166,7 +166,7 @@ func (r *Reconciler) AbsentEverywhere(ctx context.Context, client *nifcloud.Clie
 	for _, d := range out.LoadBalancerDescriptions {
 		lbPort, instPort := d.Ports()
 		p := PortDefinition{LoadBalancerName: d.LoadBalancerName, LoadBalancerPort: lbPort, InstancePort: instPort}
-		if _, seen := first[p]; seen || len(intersection(d.InstanceIDs(), want)) == 0 {
+		if _, seen := first[p]; seen || len(Intersection(d.InstanceIDs(), want)) == 0 {
 			continue
 		}
 		first[p] = d
@@ -176,7 +176,7 @@ func (r *Reconciler) AbsentEverywhere(ctx context.Context, client *nifcloud.Clie
 	for _, p := range targets {
 		snap := classicSnapshot(first[p])
 		c, err := r.converge(ctx, Classic{Client: client, Port: p}, &snap, func(members []string) (add, remove []string) {
-			return nil, intersection(members, want)
+			return nil, Intersection(members, want)
 		})
 		if c.Changed() {
 			changes = append(changes, PortChange{Port: p, Change: c})

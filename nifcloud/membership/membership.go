@@ -76,6 +76,23 @@ type Snapshot struct {
 	// HealthCheckInterval is the health check's interval in seconds, 0
 	// when unknown.
 	HealthCheckInterval int
+	// Busy reports a load balancer that does not accept changes now (a
+	// Settler's, whose State is not available).
+	Busy bool
+}
+
+// Settler is a Listener whose load balancer takes one change at a time:
+// after a change it is busy until it settles, and a change sent meanwhile
+// is refused. The reconciler waits for it to settle before its first change
+// and after each change, and the final members come from the last read.
+type Settler interface {
+	Listener
+	// Settle reads the listener until its load balancer accepts changes,
+	// and returns the last read.
+	Settle(ctx context.Context) (Snapshot, error)
+	// MaybeBusy reports a refusal of a change that may mean "busy": one
+	// that is neither a known "not found" nor "already done".
+	MaybeBusy(err error) bool
 }
 
 // Change is what a run did, or in check mode would do, to one listener.
@@ -139,9 +156,9 @@ func (r *Reconciler) Present(ctx context.Context, l Listener, instances []string
 		return Change{Listener: l}, errors.New("no server to make a member: the list of servers is empty")
 	}
 	return r.converge(ctx, l, nil, func(members []string) (add, remove []string) {
-		add = difference(want, members)
+		add = Difference(want, members)
 		if purge {
-			remove = difference(members, want)
+			remove = Difference(members, want)
 		}
 		return add, remove
 	})
@@ -154,7 +171,7 @@ func (r *Reconciler) Present(ctx context.Context, l Listener, instances []string
 func (r *Reconciler) Absent(ctx context.Context, l Listener, instances []string) (Change, error) {
 	want := unique(instances)
 	c, err := r.converge(ctx, l, nil, func(members []string) (add, remove []string) {
-		return nil, intersection(members, want)
+		return nil, Intersection(members, want)
 	})
 	var missing *MissingError
 	if errors.As(err, &missing) {
@@ -165,15 +182,22 @@ func (r *Reconciler) Absent(ctx context.Context, l Listener, instances []string)
 	return c, err
 }
 
-// plan computes what to register and what to deregister given the members.
-type plan func(members []string) (add, remove []string)
+// Plan computes what to register and what to deregister given the members.
+type Plan func(members []string) (add, remove []string)
+
+// Apply reads the listener (unless known is given, a read the caller just
+// made) and applies the plan until nothing is left to do: the general form
+// of Present and Absent, for callers that combine several plans.
+func (r *Reconciler) Apply(ctx context.Context, l Listener, known *Snapshot, p Plan) (Change, error) {
+	return r.converge(ctx, l, known, p)
+}
 
 // converge reads the listener (unless known is given) and applies the plan
 // until nothing is left to do.
-func (r *Reconciler) converge(ctx context.Context, l Listener, known *Snapshot, p plan) (Change, error) {
+func (r *Reconciler) converge(ctx context.Context, l Listener, known *Snapshot, p Plan) (Change, error) {
 	run := &convergence{r: r, l: l, c: Change{Listener: l, Registered: []string{}, Deregistered: []string{}}}
 	c, err := run.loop(ctx, known, p)
-	c.Registered, c.Deregistered = sorted(c.Registered), sorted(c.Deregistered)
+	c.Registered, c.Deregistered = Sorted(c.Registered), Sorted(c.Deregistered)
 	return c, err
 }
 
@@ -190,6 +214,16 @@ type convergence struct {
 	lastErr error
 	// raced is set once a read showed a change this run did not send.
 	raced bool
+	// failed is set when the last round's change failed; busyRefused when
+	// a Settler refused it in a way that may mean busy.
+	failed, busyRefused bool
+	// failures counts the failed changes after which the load balancer
+	// was seen accepting changes; refusedAvailable the "maybe busy"
+	// refusals after which it was. Failures while it was busy do not
+	// count: they are waited out.
+	failures, refusedAvailable int
+	// last is the last read of a Settler after a change, when there is one.
+	last *Snapshot
 }
 
 // pending is a set of servers to register and to deregister.
@@ -201,11 +235,11 @@ func (p pending) empty() bool { return len(p.add) == 0 && len(p.remove) == 0 }
 
 // plus returns the union of p and q.
 func (p pending) plus(q pending) pending {
-	return pending{add: union(p.add, q.add), remove: union(p.remove, q.remove)}
+	return pending{add: Union(p.add, q.add), remove: Union(p.remove, q.remove)}
 }
 
 // loop runs the rounds of converge.
-func (run *convergence) loop(ctx context.Context, known *Snapshot, p plan) (Change, error) {
+func (run *convergence) loop(ctx context.Context, known *Snapshot, p Plan) (Change, error) {
 	var prev []string
 	for round := 1; ; round++ {
 		snap, err := run.read(ctx, known, round)
@@ -213,23 +247,66 @@ func (run *convergence) loop(ctx context.Context, known *Snapshot, p plan) (Chan
 		if err != nil {
 			return run.c, err
 		}
-		run.account(prev, snap.Members, round)
-		prev = snap.Members
+		run.account(prev, snap, round)
 		add, remove := p(snap.Members)
+		if len(add) > 0 || len(remove) > 0 {
+			if snap, add, remove, err = run.ready(ctx, snap, p); err != nil {
+				return run.c, err
+			}
+		}
+		prev = snap.Members
 		if len(add) == 0 && len(remove) == 0 || run.r.CheckMode {
 			return run.c.done(snap.Members, add, remove), nil
 		}
-		if round > run.r.maxRounds() {
-			return run.c, run.exhausted(add, remove)
-		}
-		done, err := run.apply(ctx, add, remove)
-		if err != nil || done {
-			if done {
-				return run.c.done(snap.Members, add, remove), nil
-			}
+		if err := run.giveUp(add, remove); err != nil {
 			return run.c, err
 		}
+		done, err := run.apply(ctx, add, remove)
+		switch {
+		case err != nil:
+			return run.c, err
+		case done:
+			return run.finish(snap.Members, add, remove), nil
+		}
 	}
+}
+
+// ready waits, for a Settler that is busy, until it accepts changes, and
+// plans again from that read; otherwise it returns snap as it is.
+func (run *convergence) ready(ctx context.Context, snap Snapshot, p Plan) (Snapshot, []string, []string, error) {
+	s, ok := run.l.(Settler)
+	if ok && snap.Busy && !run.r.CheckMode {
+		var err error
+		if snap, err = s.Settle(ctx); err != nil {
+			return snap, nil, nil, err
+		}
+		run.record(snap, 2)
+	}
+	add, remove := p(snap.Members)
+	return snap, add, remove, nil
+}
+
+// giveUp returns the error that ends a run whose changes failed too often
+// while the load balancer accepted changes, or nil.
+func (run *convergence) giveUp(add, remove []string) error {
+	switch {
+	case run.failures >= run.r.maxRounds():
+		return run.exhausted(add, remove)
+	case run.refusedAvailable >= 2:
+		return fmt.Errorf("%s: %s was refused while the load balancer accepted changes: %w", run.l, describePlan(add, remove), run.lastErr)
+	}
+	return nil
+}
+
+// finish completes a run whose changes all went through: the members after
+// it come from the last read of a Settler, or from the plan.
+func (run *convergence) finish(members, add, remove []string) Change {
+	c := run.c.done(members, add, remove)
+	if run.last != nil {
+		c.After = Sorted(run.last.Members)
+		c.Members = c.After
+	}
+	return c
 }
 
 // read reads the listener, or takes the known snapshot. When the read
@@ -240,7 +317,7 @@ func (run *convergence) read(ctx context.Context, known *Snapshot, round int) (S
 		run.record(*known, round)
 		return *known, nil
 	}
-	if round > 1 && round <= run.r.maxRounds() && !run.maybe.empty() {
+	if round > 1 && run.failures+1 < run.r.maxRounds() && !run.maybe.empty() {
 		if err := run.r.backoff(ctx, round-1); err != nil {
 			run.assumeApplied()
 			return Snapshot{}, fmt.Errorf("%s: %w; last error: %w", run.l, err, run.lastErr)
@@ -257,7 +334,7 @@ func (run *convergence) read(ctx context.Context, known *Snapshot, round int) (S
 
 // record keeps what a read told.
 func (run *convergence) record(snap Snapshot, round int) {
-	run.c.Members = sorted(snap.Members)
+	run.c.Members = Sorted(snap.Members)
 	run.c.HealthCheckInterval = snap.HealthCheckInterval
 	if round == 1 {
 		run.c.Before = run.c.Members
@@ -267,25 +344,33 @@ func (run *convergence) record(snap Snapshot, round int) {
 // assumeApplied counts what a change with an unknown outcome may have
 // applied as applied.
 func (run *convergence) assumeApplied() {
-	run.c.Registered = union(run.c.Registered, run.maybe.add)
-	run.c.Deregistered = union(run.c.Deregistered, run.maybe.remove)
+	run.c.Registered = Union(run.c.Registered, run.maybe.add)
+	run.c.Deregistered = Union(run.c.Deregistered, run.maybe.remove)
 	run.maybe = pending{}
 }
 
 // account attributes to this run what the last round's unknown change shows
-// as applied in members, and notes a change that nobody in this run sent
-// (members read before: prev).
-func (run *convergence) account(prev, members []string, round int) {
-	run.c.Registered = union(run.c.Registered, intersection(run.maybe.add, members))
-	run.c.Deregistered = union(run.c.Deregistered, difference(run.maybe.remove, members))
+// as applied in snap, notes a change that nobody in this run sent (members
+// read before: prev), and counts the last round's failure unless the load
+// balancer was busy.
+func (run *convergence) account(prev []string, snap Snapshot, round int) {
+	members := snap.Members
+	run.c.Registered = Union(run.c.Registered, Intersection(run.maybe.add, members))
+	run.c.Deregistered = Union(run.c.Deregistered, Difference(run.maybe.remove, members))
 	if round > 1 {
-		mine := union(run.sent.add, run.sent.remove)
-		changed := union(difference(members, prev), difference(prev, members))
-		if len(difference(changed, mine)) > 0 {
+		mine := Union(run.sent.add, run.sent.remove)
+		changed := Union(Difference(members, prev), Difference(prev, members))
+		if len(Difference(changed, mine)) > 0 {
 			run.raced = true
 		}
 	}
-	run.maybe, run.sent = pending{}, pending{}
+	if run.failed && !snap.Busy {
+		run.failures++
+		if run.busyRefused {
+			run.refusedAvailable++
+		}
+	}
+	run.maybe, run.sent, run.failed, run.busyRefused = pending{}, pending{}, false, false
 }
 
 // apply sends the changes of one round: the registrations, then the
@@ -318,23 +403,43 @@ func (run *convergence) send(ctx context.Context, batch []string, register bool)
 	if register {
 		this = pending{add: batch}
 	}
+	settler, isSettler := run.l.(Settler)
 	switch {
 	case err == nil:
-		run.c.Registered = union(run.c.Registered, this.add)
-		run.c.Deregistered = union(run.c.Deregistered, this.remove)
+		run.c.Registered = Union(run.c.Registered, this.add)
+		run.c.Deregistered = Union(run.c.Deregistered, this.remove)
 		run.sent = run.sent.plus(this)
-		return true, nil
+		return true, run.settle(ctx)
 	case run.l.Ambiguous(err):
-		run.maybe, run.lastErr = this, err
+		run.maybe, run.lastErr, run.failed = this, err, true
 		run.sent = run.sent.plus(this)
 		return false, nil
 	case run.l.AlreadyDone(err, register):
-		run.lastErr = err
+		run.lastErr, run.failed = err, true
 		return false, nil
 	case isMissing(err):
 		return false, err
+	case isSettler && settler.MaybeBusy(err):
+		run.lastErr, run.failed, run.busyRefused = err, true, true
+		return false, nil
 	}
 	return false, fmt.Errorf("%s %s with %s: %w", verb, strings.Join(batch, ", "), run.l, err)
+}
+
+// settle waits, after a change to a Settler, until its load balancer
+// accepts changes again, and keeps that read.
+func (run *convergence) settle(ctx context.Context) error {
+	s, ok := run.l.(Settler)
+	if !ok {
+		return nil
+	}
+	snap, err := s.Settle(ctx)
+	if err != nil {
+		return err
+	}
+	run.last = &snap
+	run.record(snap, 2)
+	return nil
 }
 
 // exhausted is the error of a run that sent MaxRounds changes without
@@ -354,9 +459,9 @@ func (run *convergence) exhausted(add, remove []string) error {
 // done completes the change of a run that read members and then registered
 // add and deregistered remove (or, in check mode, would).
 func (c Change) done(members, add, remove []string) Change {
-	c.Registered = sorted(union(c.Registered, add))
-	c.Deregistered = sorted(union(c.Deregistered, remove))
-	c.After = sorted(union(difference(members, remove), add))
+	c.Registered = Sorted(Union(c.Registered, add))
+	c.Deregistered = Sorted(Union(c.Deregistered, remove))
+	c.After = Sorted(Union(Difference(members, remove), add))
 	return c
 }
 

@@ -29,8 +29,8 @@ func toSet(names []string) map[string]struct{} {
 	return s
 }
 
-// difference returns the names of a that are not in b.
-func difference(a, b []string) []string {
+// Difference returns the names of a that are not in b.
+func Difference(a, b []string) []string {
 	in := toSet(b)
 	var out []string
 	for _, n := range a {
@@ -41,8 +41,8 @@ func difference(a, b []string) []string {
 	return out
 }
 
-// intersection returns the names of a that are also in b.
-func intersection(a, b []string) []string {
+// Intersection returns the names of a that are also in b.
+func Intersection(a, b []string) []string {
 	in := toSet(b)
 	var out []string
 	for _, n := range a {
@@ -53,14 +53,14 @@ func intersection(a, b []string) []string {
 	return out
 }
 
-// union returns a followed by the names of b that are not in a, without
+// Union returns a followed by the names of b that are not in a, without
 // duplicates; it never returns nil.
-func union(a, b []string) []string {
+func Union(a, b []string) []string {
 	return unique(append(slices.Clip(a), b...))
 }
 
-// sorted returns a sorted copy of names without duplicates, never nil.
-func sorted(names []string) []string {
+// Sorted returns a sorted copy of names without duplicates, never nil.
+func Sorted(names []string) []string {
 	out := unique(names)
 	slices.Sort(out)
 	return out

@@ -70,7 +70,7 @@ func (e *WaitTimeoutError) Error() string {
 // result yet and is waited for. When timeout passes first, it returns the
 // last health with a *WaitTimeoutError.
 func (r *Reconciler) WaitInService(ctx context.Context, l Listener, instances []string, interval, timeout time.Duration) ([]Health, error) {
-	want := sorted(instances)
+	want := Sorted(instances)
 	if len(want) == 0 {
 		return []Health{}, nil
 	}

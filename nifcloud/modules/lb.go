@@ -1,13 +1,17 @@
 package modules
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"nifcloud_lb/ansible"
 	"nifcloud_lb/nifcloud"
+	"nifcloud_lb/nifcloud/batch"
 	"nifcloud_lb/nifcloud/membership"
 )
 
@@ -18,14 +22,10 @@ const apiBudget = 5 * time.Minute
 // lbOptions are the options of nifcloud_lb.
 type lbOptions struct {
 	Connection
-	LoadBalancerName string   `ansible:"loadbalancer_name"`
-	LoadBalancerPort int      `ansible:"loadbalancer_port"`
-	InstancePort     int      `ansible:"instance_port"`
-	InstanceIDs      []string `ansible:"instance_ids"`
-	State            string   `ansible:"state"`
-	Purge            bool     `ansible:"purge_instance_ids"`
-	Wait             bool     `ansible:"wait"`
-	WaitTimeout      int      `ansible:"wait_timeout"`
+	memberOptions
+	LoadBalancerName string `ansible:"loadbalancer_name"`
+	LoadBalancerPort int    `ansible:"loadbalancer_port"`
+	InstancePort     int    `ansible:"instance_port"`
 }
 
 // lbProgram is nifcloud_lb: the members of a classic load balancer's port
@@ -33,19 +33,13 @@ type lbOptions struct {
 // keeps the two equal).
 func lbProgram(env Env) ansible.Program {
 	port := []ansible.Check{portRange}
+	own := append([]ansible.Option{
+		{Name: "loadbalancer_name", Aliases: []string{"name", "load_balancer_name"}, Checks: []ansible.Check{classicName}},
+		{Name: "loadbalancer_port", Type: ansible.TypeInt, Aliases: []string{"load_balancer_port"}, Checks: port},
+		{Name: "instance_port", Type: ansible.TypeInt, Checks: port},
+	}, memberOptionSpecs()...)
 	spec := ansible.Spec{
-		Options: connectionOptions(
-			ansible.Option{Name: "loadbalancer_name", Aliases: []string{"name", "load_balancer_name"},
-				Checks: []ansible.Check{classicName}},
-			ansible.Option{Name: "loadbalancer_port", Type: ansible.TypeInt, Aliases: []string{"load_balancer_port"}, Checks: port},
-			ansible.Option{Name: "instance_port", Type: ansible.TypeInt, Checks: port},
-			ansible.Option{Name: "instance_ids", Type: ansible.TypeList, Elements: ansible.TypeStr, Required: true, Aliases: []string{"instance_id", "instances"},
-				Checks: []ansible.Check{ansible.NonEmpty(), ansible.NonEmptyElements(), serverNames()}},
-			ansible.Option{Name: "state", Default: "present", Choices: []any{"present", "absent"}},
-			ansible.Option{Name: "purge_instance_ids", Type: ansible.TypeBool, Default: false},
-			ansible.Option{Name: "wait", Type: ansible.TypeBool, Default: false},
-			ansible.Option{Name: "wait_timeout", Type: ansible.TypeInt, Default: 300, Checks: []ansible.Check{ansible.IntRange(1, 3600)}},
-		),
+		Options:          connectionOptions(own...),
 		RequiredTogether: [][]string{{"loadbalancer_name", "loadbalancer_port", "instance_port"}},
 		RequiredOneOf:    connectionConstraint,
 		RequiredIf: []ansible.RequiredIf{
@@ -55,153 +49,166 @@ func lbProgram(env Env) ansible.Program {
 		NullMeansAbsent:   true,
 	}
 	return ansible.NewProgram("nifcloud_lb", spec, func(ctx context.Context, m *ansible.Module, o lbOptions) ansible.Result {
-		return (&lbRun{env: env, m: m, o: o}).run(ctx)
+		var log callLog
+		r, err := newMemberRun(m, env, o.Connection, o.memberOptions, &log)
+		if err != nil {
+			return ansible.Failf("%v", err)
+		}
+		ctx, cancel := context.WithTimeout(ctx, apiBudget+time.Duration(o.WaitTimeout)*time.Second)
+		defer cancel()
+		var res ansible.Result
+		if o.LoadBalancerName == "" {
+			res = r.classicEverywhere(ctx)
+		} else {
+			res = r.classicPort(ctx, membership.PortDefinition{LoadBalancerName: o.LoadBalancerName, LoadBalancerPort: o.LoadBalancerPort, InstancePort: o.InstancePort})
+		}
+		log.addTo(res.Data)
+		return res
 	})
 }
 
-// lbRun is one run of nifcloud_lb.
-type lbRun struct {
-	env Env
-	m   *ansible.Module
-	o   lbOptions
-	log callLog
+// classicTarget is a port definition as a target of a run.
+func (r *memberRun) classicTarget(p membership.PortDefinition) target {
+	key := r.key("classic", bareName(p.LoadBalancerName))
+	return target{
+		listener: membership.Classic{Client: r.client, Port: p},
+		id:       batch.Listener{LoadBalancerName: p.LoadBalancerName, LoadBalancerPort: p.LoadBalancerPort, InstancePort: p.InstancePort},
+		build: func(l batch.Listener) membership.Listener {
+			return membership.Classic{Client: r.client, Port: membership.PortDefinition{LoadBalancerName: l.LoadBalancerName, LoadBalancerPort: l.LoadBalancerPort, InstancePort: l.InstancePort}}
+		},
+		queue: key,
+		stamp: batch.ReadStamp(r.root, key),
+	}
 }
 
-// run validates what the spec cannot, builds the client, then reconciles
-// and reports.
-func (r *lbRun) run(ctx context.Context) ansible.Result {
-	o := r.o
-	present := o.State == "present"
-	if o.Purge && !present {
-		return ansible.Failf("purge_instance_ids=true is only valid with state=present, got state=absent; " +
-			"to remove servers, list them in instance_ids with state=absent")
-	}
-	if o.Wait && !present {
-		r.m.Warn("wait has no effect with state=absent: nothing is registered, so there is nothing to wait for")
-	}
-	client, err := o.client(r.m, r.env, &r.log)
-	if err != nil {
-		return ansible.Failf("%v", err)
-	}
-	budget := apiBudget
-	if o.Wait {
-		budget += time.Duration(o.WaitTimeout) * time.Second
-	}
-	ctx, cancel := context.WithTimeout(ctx, budget)
-	defer cancel()
-	rec := &membership.Reconciler{CheckMode: r.m.Internal.CheckMode, Clock: r.env.Clock, Jitter: r.env.Jitter}
-	var res ansible.Result
-	if o.LoadBalancerName == "" {
-		res = r.absentEverywhere(ctx, rec, client)
-	} else {
-		res = r.onePort(ctx, rec, membership.Classic{Client: client, Port: r.port()})
-	}
-	r.log.addTo(res.Data)
-	return res
+// bareName strips the sharing account prefix from "ABC12345.name".
+func bareName(name string) string {
+	return name[strings.LastIndexByte(name, '.')+1:]
 }
 
-// port is the port definition of the options.
-func (r *lbRun) port() membership.PortDefinition {
-	return membership.PortDefinition{LoadBalancerName: r.o.LoadBalancerName, LoadBalancerPort: r.o.LoadBalancerPort, InstancePort: r.o.InstancePort}
-}
-
-// onePort reconciles one port definition and waits for health if asked.
-func (r *lbRun) onePort(ctx context.Context, rec *membership.Reconciler, l membership.Classic) ansible.Result {
-	o, port := r.o, r.port()
-	var (
-		c   membership.Change
-		err error
-	)
-	if o.State == "present" {
-		c, err = rec.Present(ctx, l, o.InstanceIDs, o.Purge)
-	} else {
-		c, err = rec.Absent(ctx, l, o.InstanceIDs)
+// classicPort reconciles one port definition and waits for health if
+// asked.
+func (r *memberRun) classicPort(ctx context.Context, p membership.PortDefinition) ansible.Result {
+	t := r.classicTarget(p)
+	data := map[string]any{
+		"loadbalancer_name": p.LoadBalancerName, "loadbalancer_port": p.LoadBalancerPort, "instance_port": p.InstancePort,
+		"instances": nil, "registered": []string{}, "deregistered": []string{},
 	}
-	res := ansible.Result{Changed: c.Changed(), Data: membersData(port, c)}
-	if err != nil {
-		// The members as last read, or null when no read succeeded:
-		// never an empty list that would claim "no members".
-		res.Data["instances"] = c.Members
-		return failure(ctx, res, err, o.InstanceIDs)
-	}
-	if c.Missing != "" {
-		r.m.Warn(c.Missing + "; there is nothing to deregister")
-	}
-	res.Diff = &ansible.Diff{Before: membersDiff(port, c.Before), After: membersDiff(port, c.After)}
-	if !o.Wait || o.State != "present" {
+	res, ok := r.read(ctx, &t, data)
+	if !ok {
 		return res
 	}
-	if r.m.Internal.CheckMode {
-		res.Data["instance_health"] = []map[string]any{}
-		return res
-	}
-	health, err := rec.WaitInService(ctx, l, c.Registered, membership.PollInterval(c.HealthCheckInterval), time.Duration(o.WaitTimeout)*time.Second)
-	res.Data["instance_health"] = healthInfo(health)
+	out, err := r.change(ctx, t)
 	if err != nil {
-		return failure(ctx, res, err, o.InstanceIDs)
+		data["instances"] = t.snap.Members
+		return failure(ctx, ansible.Result{Data: data}, err, r.o.InstanceIDs)
 	}
-	return res
+	return r.waitHealth(ctx, t.listener, out, r.report(ctx, t, out, data))
 }
 
-// membersData is the result data of a run on one port definition.
-func membersData(port membership.PortDefinition, c membership.Change) map[string]any {
-	return map[string]any{
-		"loadbalancer_name": port.LoadBalancerName,
-		"loadbalancer_port": port.LoadBalancerPort,
-		"instance_port":     port.InstancePort,
-		"instances":         c.After,
-		"registered":        orEmpty(c.Registered),
-		"deregistered":      orEmpty(c.Deregistered),
+// read reads a target's listener into t.snap. When the read ends the run
+// (a failure, or a listener that is missing with state=absent), it returns
+// the result and false.
+func (r *memberRun) read(ctx context.Context, t *target, data map[string]any) (ansible.Result, bool) {
+	snap, err := t.listener.Describe(ctx)
+	if err == nil {
+		t.snap = snap
+		return ansible.Result{}, true
 	}
+	var missing *membership.MissingError
+	if errors.As(err, &missing) && r.o.State != "present" {
+		r.m.Warn(missing.Summary() + "; there is nothing to deregister")
+		data["instances"] = []string{}
+		return ansible.Result{Data: data, Diff: &ansible.Diff{Before: r.diffSide(data, nil), After: r.diffSide(data, nil)}}, false
+	}
+	return failure(ctx, ansible.Result{Data: data}, err, r.o.InstanceIDs), false
 }
 
-// absentEverywhere removes the servers from every port definition that has
-// them.
-func (r *lbRun) absentEverywhere(ctx context.Context, rec *membership.Reconciler, client *nifcloud.Client) ansible.Result {
-	changes, err := rec.AbsentEverywhere(ctx, client, r.o.InstanceIDs)
-	updated := make([]map[string]any, 0, len(changes))
+// classicEverywhere removes the servers from every port definition of every
+// classic load balancer that has them: one DescribeLoadBalancers call, then
+// one change per port definition touched, one after the other.
+func (r *memberRun) classicEverywhere(ctx context.Context) ansible.Result {
+	data := map[string]any{
+		"loadbalancer_name": nil, "loadbalancer_port": nil, "instance_port": nil,
+		// Several port definitions: no one list of members.
+		"instances": nil, "registered": []string{}, "deregistered": []string{}, "updated": []map[string]any{},
+	}
+	out, err := r.client.DescribeLoadBalancers(ctx, nil)
+	if err != nil {
+		return failure(ctx, ansible.Result{Data: data}, fmt.Errorf("describe load balancers: %w", err), r.o.InstanceIDs)
+	}
+	var targets []target
+	seen := map[membership.PortDefinition]bool{}
+	for _, d := range out.LoadBalancerDescriptions {
+		lbPort, instPort := d.Ports()
+		p := membership.PortDefinition{LoadBalancerName: d.LoadBalancerName, LoadBalancerPort: lbPort, InstancePort: instPort}
+		if seen[p] || len(membership.Intersection(d.InstanceIDs(), r.o.InstanceIDs)) == 0 {
+			continue
+		}
+		seen[p] = true
+		t := r.classicTarget(p)
+		t.snap = membership.Snapshot{Members: d.InstanceIDs(), HealthCheckInterval: d.HealthCheck.Interval}
+		targets = append(targets, t)
+	}
+	slices.SortFunc(targets, func(a, b target) int { return compareListeners(a.id, b.id) })
+	return r.everywhere(ctx, targets, data)
+}
+
+// everywhere changes each target in turn and reports them in "updated".
+func (r *memberRun) everywhere(ctx context.Context, targets []target, data map[string]any) ansible.Result {
+	var updated []map[string]any
 	var deregistered []string
 	before, after := map[string]any{}, map[string]any{}
-	for _, c := range changes {
-		updated = append(updated, map[string]any{
-			"loadbalancer_name": c.Port.LoadBalancerName,
-			"loadbalancer_port": c.Port.LoadBalancerPort,
-			"instance_port":     c.Port.InstancePort,
-			"deregistered":      c.Deregistered,
-		})
-		deregistered = append(deregistered, c.Deregistered...)
-		before[c.Port.String()] = c.Before
-		after[c.Port.String()] = orEmpty(c.After)
+	res := ansible.Result{Data: data, Diff: &ansible.Diff{Before: before, After: after}}
+	for _, t := range targets {
+		out, err := r.change(ctx, t)
+		if err == nil && out.Err != nil && out.Missing == "" {
+			err = errors.New(out.Err.Msg)
+		}
+		if len(out.Deregistered) > 0 {
+			u := map[string]any{"loadbalancer_name": cmpOr(t.name, t.id.LoadBalancerName), "loadbalancer_port": t.id.LoadBalancerPort,
+				"instance_port": t.id.InstancePort, "deregistered": out.Deregistered}
+			if t.id.LoadBalancerID != "" {
+				u["loadbalancer_id"], u["protocol"] = t.id.LoadBalancerID, t.id.Protocol
+			}
+			updated = append(updated, u)
+			deregistered = membership.Union(deregistered, out.Deregistered)
+			before[t.listener.String()], after[t.listener.String()] = membership.Sorted(t.snap.Members), orEmpty(out.Instances)
+		}
+		if err != nil {
+			res.Changed, data["updated"], data["deregistered"] = len(updated) > 0, orMaps(updated), membership.Sorted(deregistered)
+			if out.Err != nil {
+				return failed(ctx, res, out.Err)
+			}
+			return failure(ctx, res, err, r.o.InstanceIDs)
+		}
 	}
-	slices.Sort(deregistered)
-	res := ansible.Result{
-		Changed: len(changes) > 0,
-		Diff:    &ansible.Diff{Before: before, After: after},
-		Data: map[string]any{
-			"loadbalancer_name": nil,
-			"loadbalancer_port": nil,
-			"instance_port":     nil,
-			// Several port definitions: no one list of members.
-			"instances":    nil,
-			"registered":   []string{},
-			"deregistered": orEmpty(slices.Compact(deregistered)),
-			"updated":      updated,
-		},
-	}
-	if err != nil {
-		return failure(ctx, res, err, r.o.InstanceIDs)
-	}
+	res.Changed, data["updated"], data["deregistered"] = len(updated) > 0, orMaps(updated), membership.Sorted(deregistered)
 	return res
 }
 
-// membersDiff is one side of the diff of a port definition.
-func membersDiff(port membership.PortDefinition, members []string) map[string]any {
-	return map[string]any{
-		"loadbalancer_name": port.LoadBalancerName,
-		"loadbalancer_port": port.LoadBalancerPort,
-		"instance_port":     port.InstancePort,
-		"instances":         orEmpty(members),
+// orMaps returns maps, or an empty list instead of nil.
+func orMaps(maps []map[string]any) []map[string]any {
+	if maps == nil {
+		return []map[string]any{}
 	}
+	return maps
+}
+
+// compareListeners orders listeners by load balancer name or id, then
+// ports, then protocol.
+func compareListeners(a, b batch.Listener) int {
+	return cmp.Or(
+		strings.Compare(cmpOr(a.LoadBalancerName, a.LoadBalancerID), cmpOr(b.LoadBalancerName, b.LoadBalancerID)),
+		cmp.Compare(a.LoadBalancerPort, b.LoadBalancerPort),
+		cmp.Compare(a.InstancePort, b.InstancePort),
+		strings.Compare(a.Protocol, b.Protocol),
+	)
+}
+
+// cmpOr returns the first of its arguments that is not empty.
+func cmpOr(s ...string) string {
+	return cmp.Or(s...)
 }
 
 // healthInfo is the instance_health result.

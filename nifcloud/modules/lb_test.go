@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -80,7 +81,7 @@ type harness struct {
 
 func newHarness(t *testing.T, opts nifcloudtest.Options) *harness {
 	t.Helper()
-	h := &harness{clk: nifcloudtest.NewClock(time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)), env: map[string]string{}}
+	h := &harness{clk: nifcloudtest.NewClock(time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)), env: map[string]string{"NIFCLOUD_LB_LOCK_DIR": t.TempDir()}}
 	opts.Now = h.clk.Now
 	emu, err := nifcloudtest.New(opts)
 	require.NoError(t, err)
@@ -568,7 +569,7 @@ func TestBadInputMakesNoCall(t *testing.T) {
 		{name: "purge with absent", args: map[string]any{"instance_ids": "web001", "state": "absent", "purge_instance_ids": true},
 			msg: "purge_instance_ids=true is only valid with state=present, got state=absent"},
 		{name: "unknown option", args: map[string]any{"instance_ids": "web001", "purge": true},
-			msg: "Unsupported parameters for (nifcloud_lb) module: purge. Supported parameters include: access_key, ca_bundle, endpoint, instance_ids, instance_port, loadbalancer_name, loadbalancer_port, purge_instance_ids, region, secret_access_key, state, validate_certs, wait, wait_timeout (access_key_id, instance_id, instances, load_balancer_name, load_balancer_port, name, secret_key)."},
+			msg: "Unsupported parameters for (nifcloud_lb) module: purge. Supported parameters include: access_key, batch, ca_bundle, endpoint, instance_ids, instance_port, loadbalancer_name, loadbalancer_port, purge_instance_ids, region, secret_access_key, state, validate_certs, wait, wait_timeout (access_key_id, instance_id, instances, load_balancer_name, load_balancer_port, name, secret_key)."},
 		{name: "empty access key", args: map[string]any{"access_key": "", "instance_ids": "web001"},
 			msg: "access_key and secret_access_key must not be empty"},
 		{name: "missing CA bundle", args: map[string]any{"instance_ids": "web001", "ca_bundle": "/nonexistent/ca.pem"},
@@ -577,7 +578,7 @@ func TestBadInputMakesNoCall(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, testSeed())
-			h.env = tt.env
+			maps.Copy(h.env, tt.env)
 			res, code, _ := h.run(t, h.args(tt.args))
 			assert.Equal(t, 1, code)
 			assert.Equal(t, true, res["failed"])
@@ -590,7 +591,7 @@ func TestBadInputMakesNoCall(t *testing.T) {
 func TestCredentials(t *testing.T) {
 	t.Run("from the environment", func(t *testing.T) {
 		h := newHarness(t, testSeed())
-		h.env = map[string]string{"NIFCLOUD_ACCESS_KEY_ID": testAccessKey, "NIFCLOUD_SECRET_ACCESS_KEY": testSecret}
+		maps.Copy(h.env, map[string]string{"NIFCLOUD_ACCESS_KEY_ID": testAccessKey, "NIFCLOUD_SECRET_ACCESS_KEY": testSecret})
 		res, code, _ := h.run(t, h.args(map[string]any{"access_key": nil, "secret_access_key": nil, "instance_ids": "web001"}))
 		require.Equal(t, 0, code, "%v", res)
 		inv := res["invocation"].(map[string]any)["module_args"].(map[string]any)
@@ -646,7 +647,7 @@ func TestTLS(t *testing.T) {
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
 	require.NoError(t, os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw}), 0o600))
 
-	h := &harness{emu: emu, endpoint: ts.URL + "/api/", clk: nifcloudtest.NewClock(time.Now()), env: map[string]string{}}
+	h := &harness{emu: emu, endpoint: ts.URL + "/api/", clk: nifcloudtest.NewClock(time.Now()), env: map[string]string{"NIFCLOUD_LB_LOCK_DIR": t.TempDir()}}
 	t.Run("an unknown certificate is refused at once", func(t *testing.T) {
 		emu.ResetRequests()
 		res, code, _ := h.run(t, h.args(map[string]any{"instance_ids": "web001"}))

@@ -1,0 +1,124 @@
+package batch
+
+import "slices"
+
+// batches splits the pending requests, in arrival order, into the batches a
+// holder applies one after the other, up to the one that holds the request
+// mine: a request joins the open batch unless one of them must be alone
+// (purge, Alone, an orphan whose outcome is unknown) or they conflict (one
+// registers a server the other deregisters on the same listener).
+func batches(pending []Request, mine string) [][]Request {
+	var out [][]Request
+	var open []Request
+	for _, r := range pending {
+		if len(open) > 0 && (alone(r) || alone(open[0]) || conflicts(open, r)) {
+			out = append(out, open)
+			open = nil
+			if slices.ContainsFunc(out[len(out)-1], func(x Request) bool { return x.ID == mine }) {
+				return out
+			}
+		}
+		open = append(open, r)
+	}
+	if len(open) > 0 {
+		out = append(out, open)
+	}
+	return out
+}
+
+// alone reports a request that is applied in a batch of its own.
+func alone(r Request) bool {
+	return r.Purge || r.Alone || r.Orphaned
+}
+
+// conflicts reports whether r registers a server that a request of batch
+// deregisters on the same listener, or the other way round.
+func conflicts(batch []Request, r Request) bool {
+	for _, b := range batch {
+		if b.Listener != r.Listener || b.Present == r.Present {
+			continue
+		}
+		for _, name := range r.Instances {
+			if slices.Contains(b.Instances, name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// groups splits a batch by listener, in the order their first requests
+// arrived.
+func groups(batch []Request) [][]Request {
+	var out [][]Request
+	index := map[Listener]int{}
+	for _, r := range batch {
+		i, ok := index[r.Listener]
+		if !ok {
+			i = len(out)
+			index[r.Listener] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], r)
+	}
+	return out
+}
+
+// outcomeOf narrows the result of a batch to one request: the servers it
+// named that the batch registered or deregistered. An orphan, which a
+// holder may have applied before it died, counts the servers of its own
+// plan that the result shows applied.
+func outcomeOf(r Request, res Result) Outcome {
+	out := Outcome{Result: res}
+	switch {
+	case r.Orphaned && res.Instances != nil:
+		out.Registered = intersect(r.Add, res.Instances)
+		out.Deregistered = without(r.Remove, res.Instances)
+		out.Registered = union(out.Registered, intersect(r.Instances, res.Registered))
+	case r.Present:
+		out.Registered = intersect(r.Instances, res.Registered)
+		out.Deregistered = []string{}
+		if r.Purge {
+			out.Deregistered = res.Deregistered
+		}
+	default:
+		out.Registered = []string{}
+		out.Deregistered = intersect(r.Instances, res.Deregistered)
+	}
+	if out.Registered == nil {
+		out.Registered = []string{}
+	}
+	if out.Deregistered == nil {
+		out.Deregistered = []string{}
+	}
+	slices.Sort(out.Registered)
+	slices.Sort(out.Deregistered)
+	return out
+}
+
+// intersect returns the names of a that are in b, in a's order.
+func intersect(a, b []string) []string {
+	out := []string{}
+	for _, n := range a {
+		if slices.Contains(b, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// without returns the names of a that are not in b, in a's order.
+func without(a, b []string) []string {
+	out := []string{}
+	for _, n := range a {
+		if !slices.Contains(b, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// union returns a and the names of b not in a.
+func union(a, b []string) []string {
+	return append(a, without(b, a)...)
+}
