@@ -57,23 +57,13 @@ func infoSeed() nifcloudtest.Options {
 	return o
 }
 
-// infoArgs are the options of a nifcloud_lb_info task against h, merged
-// with extra (a nil value removes an option).
+// infoArgs are the options of a nifcloud_lb_info task against h: the
+// connection options of h.args merged with extra (a nil value removes an
+// option).
 func infoArgs(h *harness, extra map[string]any) map[string]any {
-	a := map[string]any{
-		"_ansible_module_name": lbInfoName,
-		"endpoint":             h.endpoint,
-		"access_key":           testAccessKey,
-		"secret_access_key":    testSecret,
-	}
-	for k, v := range extra {
-		if v == nil {
-			delete(a, k)
-		} else {
-			a[k] = v
-		}
-	}
-	return a
+	a := map[string]any{"_ansible_module_name": lbInfoName, "loadbalancer_name": nil, "loadbalancer_port": nil, "instance_port": nil}
+	maps.Copy(a, extra)
+	return h.args(a)
 }
 
 // runInfo runs nifcloud_lb_info and requires it to succeed unchanged.
