@@ -24,7 +24,7 @@ const (
 
 // maxCallsInFlight bounds the API calls nifcloud_lb_info makes at once
 // within one family: the DescribeInstanceHealth calls, and the
-// DescribeLoadBalancers calls of shared names.
+// DescribeLoadBalancers calls of the names.
 const maxCallsInFlight = 8
 
 // lbInfoOptions are the options of nifcloud_lb_info.
@@ -151,24 +151,30 @@ func (r *lbInfoRun) portWanted(lbPort, instPort int) bool {
 		(r.o.InstancePort == nil || *r.o.InstancePort == instPort)
 }
 
-// readAll reports whether the account's own load balancers must be listed:
-// when no names are given, or some are not in the shared form
-// "ABC12345.name".
-func (r *lbInfoRun) readAll() bool {
-	return len(r.o.Names) == 0 || len(sharedNames(r.o.Names)) < len(r.o.Names)
-}
-
-// sharedNames returns the names in the shared form "ABC12345.name", the
-// form of a classic load balancer shared by another NIFCLOUD ID.
-func sharedNames(names []string) []string {
-	var out []string
-	for _, n := range names {
-		if strings.Contains(n, ".") {
-			out = append(out, n)
+// ownScope says how to read a family's own load balancers (those not
+// named in the shared form "ABC12345.name"): call reports whether a
+// describe call is needed at all (no names are given, or some not in the
+// shared form), and name is the name to narrow it to when exactly one such
+// name is given; "" reads them all. The API fails a describe call that names
+// one unknown load balancer among several, so several names are read with
+// one call without names, filtered here; one name is read with a call
+// narrowed to it, whose "not found" means absent.
+func (r *lbInfoRun) ownScope() (call bool, name string) {
+	var own []string
+	for _, n := range r.o.Names {
+		if !isShared(n) {
+			own = append(own, n)
 		}
 	}
-	return out
+	if len(own) == 1 {
+		return true, own[0]
+	}
+	return len(r.o.Names) == 0 || len(own) > 0, ""
 }
+
+// isShared reports a name in the shared form "ABC12345.name", the form of
+// a classic load balancer shared by another NIFCLOUD ID.
+func isShared(name string) bool { return strings.Contains(name, ".") }
 
 // classic reads the classic load balancers: their port definitions, then
 // the health of each one with members.
@@ -186,16 +192,19 @@ func (r *lbInfoRun) classic(ctx context.Context) ([]lbInfo, error) {
 	return lbs, nil
 }
 
-// classicDescriptions returns the port definitions to read. The API fails
-// a DescribeLoadBalancers that names one unknown load balancer among
-// several, so the account's load balancers are read with one call without
-// names and filtered here, whatever the number of names. That call lists
-// only the account's own load balancers, so each shared name
-// ("ABC12345.name") gets a call of its own, where "not found" means absent.
+// classicDescriptions returns the port definitions to read: the account's
+// own ones as ownScope says, and those of each shared name, with a call of
+// its own (a call without names lists only the account's own load
+// balancers).
 func (r *lbInfoRun) classicDescriptions(ctx context.Context) ([]nifcloud.LoadBalancerDescription, error) {
-	calls := sharedNames(r.o.Names)
-	if r.readAll() {
-		calls = append([]string{""}, calls...) // "": every load balancer of the account
+	var calls []*string // nil: every load balancer of the account
+	if call, name := r.ownScope(); call {
+		calls = append(calls, optional(name))
+	}
+	for _, n := range r.o.Names {
+		if isShared(n) {
+			calls = append(calls, &n)
+		}
 	}
 	found := make([][]nifcloud.LoadBalancerDescription, len(calls))
 	err := forEach(ctx, len(calls), maxCallsInFlight, func(ctx context.Context, i int) error {
@@ -207,11 +216,12 @@ func (r *lbInfoRun) classicDescriptions(ctx context.Context) ([]nifcloud.LoadBal
 }
 
 // describeClassic makes one DescribeLoadBalancers call: without names when
-// shared is empty, else for the shared load balancer, whose descriptions
-// it returns under the name as given (the API may answer with the bare
-// name; see membership.Classic).
-func (r *lbInfoRun) describeClassic(ctx context.Context, shared string) ([]nifcloud.LoadBalancerDescription, error) {
-	if shared == "" {
+// name is nil, else narrowed to the load balancer, which is then absent
+// when the API does not know it. A shared load balancer's descriptions are
+// returned under the name as given (the API may answer with the bare name;
+// see membership.Classic).
+func (r *lbInfoRun) describeClassic(ctx context.Context, name *string) ([]nifcloud.LoadBalancerDescription, error) {
+	if name == nil {
 		out, err := r.client.DescribeLoadBalancers(ctx, nil)
 		if err != nil {
 			return nil, fmt.Errorf("describe load balancers: %w", err)
@@ -219,19 +229,19 @@ func (r *lbInfoRun) describeClassic(ctx context.Context, shared string) ([]nifcl
 		return out.LoadBalancerDescriptions, nil
 	}
 	out, err := r.client.DescribeLoadBalancers(ctx, &nifcloud.DescribeLoadBalancersInput{
-		LoadBalancers: nifcloud.LoadBalancerSelectors{{Name: shared}},
+		LoadBalancers: nifcloud.LoadBalancerSelectors{{Name: *name}},
 	})
 	if nifcloud.ErrorCode(err) == nifcloud.CodeLoadBalancerNotFound {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("describe load balancer %s: %w", shared, err)
+		return nil, fmt.Errorf("describe load balancer %s: %w", *name, err)
 	}
-	_, bare, _ := strings.Cut(shared, ".")
+	_, bare, _ := strings.Cut(*name, ".")
 	var descs []nifcloud.LoadBalancerDescription
 	for _, d := range out.LoadBalancerDescriptions {
-		if d.LoadBalancerName == shared || d.LoadBalancerName == bare {
-			d.LoadBalancerName = shared
+		if d.LoadBalancerName == *name || bare != "" && d.LoadBalancerName == bare {
+			d.LoadBalancerName = *name
 			descs = append(descs, d)
 		}
 	}
@@ -309,17 +319,24 @@ func (r *lbInfoRun) classicHealth(ctx context.Context, lbs []lbInfo) ([]lbInfo, 
 }
 
 // elastic reads the Multi Load Balancers with one
-// NiftyDescribeElasticLoadBalancers call without names (a call naming an
-// unknown one fails), filtered here. The health comes from the
-// InstanceStates of that reply: it carries them per listener, with the
-// fields of NiftyDescribeInstanceElasticLoadBalancerHealth, from the same
-// moment as the members; a call per listener would add calls for the
-// same data.
+// NiftyDescribeElasticLoadBalancers call, as ownScope says (Multi Load
+// Balancers are never shared). The health comes from the InstanceStates
+// of that reply: it carries them per listener, with the fields of
+// NiftyDescribeInstanceElasticLoadBalancerHealth, from the same moment as
+// the members; a call per listener would add calls for the same data.
 func (r *lbInfoRun) elastic(ctx context.Context) ([]lbInfo, error) {
-	if !r.readAll() {
-		return nil, nil // only shared names: Multi Load Balancers are never shared
+	call, name := r.ownScope()
+	if !call {
+		return nil, nil
 	}
-	out, err := r.client.NiftyDescribeElasticLoadBalancers(ctx, nil)
+	in := &nifcloud.NiftyDescribeElasticLoadBalancersInput{}
+	if name != "" {
+		in.ElasticLoadBalancers = nifcloud.ElasticLoadBalancerSelectors{{Name: name}}
+	}
+	out, err := r.client.NiftyDescribeElasticLoadBalancers(ctx, in)
+	if name != "" && nifcloud.ErrorCode(err) == nifcloud.CodeElasticLoadBalancerNotFound {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read elastic load balancers: describe elastic load balancers: %w", err)
 	}

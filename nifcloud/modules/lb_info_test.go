@@ -196,6 +196,47 @@ func TestLBInfoOptions(t *testing.T) {
 	}
 }
 
+// TestLBInfoNamesTheCallsItCan checks what each describe call asks for: one
+// name narrows both families' calls to it (an unknown one is then absent);
+// several names, which one unknown name would fail together, make one call
+// without names per family.
+func TestLBInfoNamesTheCallsItCan(t *testing.T) {
+	describes := func(h *harness) []string {
+		var out []string
+		for _, r := range h.emu.Requests() {
+			if r.Action == describe || r.Action == elasticDescribe {
+				out = append(out, fmt.Sprintf("%s %s%s", r.Action,
+					r.Params.Get("LoadBalancerNames.member.1"), r.Params.Get("ElasticLoadBalancers.ElasticLoadBalancerName.1")))
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	for _, tt := range []struct {
+		names []string
+		want  []string
+		calls []string
+	}{
+		{names: []string{"webelb01"}, want: []string{webelb01TCP, webelb01TLS},
+			calls: []string{describe + " webelb01", elasticDescribe + " webelb01"}},
+		{names: []string{"weblb02"}, want: []string{weblb02HTTP},
+			calls: []string{describe + " weblb02", elasticDescribe + " weblb02"}},
+		{names: []string{"nosuch"}, want: []string{},
+			calls: []string{describe + " nosuch", elasticDescribe + " nosuch"}},
+		{names: []string{"weblb02", "webelb01"}, want: []string{weblb02HTTP, webelb01TCP, webelb01TLS},
+			calls: []string{describe + " ", elasticDescribe + " "}},
+		{names: []string{"weblb02", "ABC12345.weblb01"}, want: []string{weblb02HTTP},
+			calls: []string{describe + " ABC12345.weblb01", describe + " weblb02", elasticDescribe + " weblb02"}},
+	} {
+		t.Run(strings.Join(tt.names, ","), func(t *testing.T) {
+			h := newHarness(t, infoSeed())
+			res := runInfo(t, h, map[string]any{"names": tt.names})
+			assert.Equal(t, tt.want, summary(t, res))
+			assert.Equal(t, tt.calls, describes(h))
+		})
+	}
+}
+
 func TestLBInfoEmptyListenersGetNoHealthCall(t *testing.T) {
 	opts := infoSeed()
 	opts.LoadBalancers[1].Ports[0].Members = nil
@@ -325,6 +366,10 @@ func TestLBInfoFailures(t *testing.T) {
 		{name: "the classic read", fault: refusal(describe),
 			msg: "read classic load balancers: describe load balancers: DescribeLoadBalancers: Client.Unknown.Refusal: Refused."},
 		{name: "the elastic read", fault: refusal(elasticDescribe),
+			msg: "read elastic load balancers: describe elastic load balancers: NiftyDescribeElasticLoadBalancers: Client.Unknown.Refusal: Refused."},
+		{name: "a one-name classic read", fault: refusal(describe), args: map[string]any{"names": "weblb02"},
+			msg: "read classic load balancers: describe load balancer weblb02: DescribeLoadBalancers: Client.Unknown.Refusal: Refused."},
+		{name: "a one-name elastic read", fault: refusal(elasticDescribe), args: map[string]any{"names": "webelb01"},
 			msg: "read elastic load balancers: describe elastic load balancers: NiftyDescribeElasticLoadBalancers: Client.Unknown.Refusal: Refused."},
 		{name: "a health read", fault: refusal(health), args: map[string]any{"names": "weblb02"},
 			msg: "read classic load balancers: describe instance health of weblb02 (80->80): DescribeInstanceHealth: Client.Unknown.Refusal: Refused."},
