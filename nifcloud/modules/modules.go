@@ -64,6 +64,7 @@ func All(version string, env Env) []ansible.Program {
 	return []ansible.Program{
 		lbProgram(env),
 		elbProgram(env),
+		lbInfoProgram(env),
 	}
 }
 

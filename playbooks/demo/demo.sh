@@ -49,12 +49,12 @@ if command -v ansible-playbook >/dev/null 2>&1; then
 else
 	echo "== ansible-playbook is not installed: running the module standalone with args files"
 	step() {
-		local title=$1 args=$2
+		local title=$1 args=$2 run=${3:-$module}
 		echo
 		echo "-- $title"
 		printf '%s\n' "$args" >"$work/args.json"
-		echo "   \$ $module args.json    # $args"
-		"$module" "$work/args.json" | sed -E 's/,"invocation":\{"module_args":\{[^}]*\}\}//; s/^/   /'
+		echo "   \$ $run args.json    # $args"
+		"$run" "$work/args.json" | sed -E 's/,"invocation":\{"module_args":\{[^}]*\}\}//; s/^/   /'
 	}
 	lb='"loadbalancer_name": "demolb", "loadbalancer_port": 80, "instance_port": 8080'
 	base="\"endpoint\": \"$endpoint\", $lb"
@@ -62,8 +62,10 @@ else
 	step "2. Run the same task again: nothing to do, one API call" "{$base, \"instance_ids\": [\"web003\", \"web004\"]}"
 	step "3. Drain web003 in check mode: what would happen" "{$base, \"instance_ids\": \"web003\", \"state\": \"absent\", \"_ansible_check_mode\": true}"
 	step "4. Drain web003 for its upgrade" "{$base, \"instance_ids\": \"web003\", \"state\": \"absent\"}"
-	step "5. Put web003 back and wait until it is InService" "{$base, \"instance_ids\": \"web003\", \"wait\": true, \"wait_timeout\": 60}"
-	step "6. Before maintenance, take web001 out of every load balancer" "{\"endpoint\": \"$endpoint\", \"instance_ids\": \"web001\", \"state\": \"absent\"}"
+	step "5. Look before acting: the port-80 listeners of both load balancers, and their health (nifcloud_lb_info)" \
+		"{\"endpoint\": \"$endpoint\", \"loadbalancer_port\": 80}" library/nifcloud_lb_info
+	step "6. Put web003 back and wait until it is InService" "{$base, \"instance_ids\": \"web003\", \"wait\": true, \"wait_timeout\": 60}"
+	step "7. Before maintenance, take web001 out of every load balancer" "{\"endpoint\": \"$endpoint\", \"instance_ids\": \"web001\", \"state\": \"absent\"}"
 fi
 
 echo
