@@ -102,6 +102,8 @@ type play struct {
 	args []string
 	// fails lets ansible-playbook exit non-zero.
 	fails bool
+	// inventory replaces the default inventory, "localhost,web001,web002,".
+	inventory string
 }
 
 // playbook runs tests/NAME with ansible-playbook -vvvv against a fresh
@@ -135,7 +137,11 @@ func playbook(t *testing.T, name string, p play) run {
 	copyFile(t, module, filepath.Join(dir, "library", "nifcloud_lb_"+platform(t)), 0o755)
 	copyFile(t, filepath.Join("tests", name), filepath.Join(dir, name), 0o644)
 
-	args := append([]string{"-i", "localhost,web001,web002,", "-c", "local", "-vvvv", "-e", "nifcloud_endpoint=" + ts.URL + "/api/"}, p.args...)
+	inventory := p.inventory
+	if inventory == "" {
+		inventory = "localhost,web001,web002,"
+	}
+	args := append([]string{"-i", inventory, "-c", "local", "-vvvv", "-e", "nifcloud_endpoint=" + ts.URL + "/api/"}, p.args...)
 	cmd := exec.Command(ansiblePlaybook, append(args, name)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(),
@@ -143,6 +149,7 @@ func playbook(t *testing.T, name string, p play) run {
 		"NIFCLOUD_SECRET_ACCESS_KEY="+secret,
 		"NIFCLOUD_ENDPOINT_URL="+ts.URL+"/api/",
 		"PLAYBOOK_TEST_SECRET="+secret,
+		"NIFCLOUD_LB_LOCK_DIR="+filepath.Join(dir, "locks"),
 		"HOME="+dir, // Ansible's own temporary files stay in the test's folder
 		"ANSIBLE_NOCOLOR=1",
 		"ANSIBLE_LOCALHOST_WARNING=false",
