@@ -81,7 +81,7 @@ func fakeArgs(changed bool, calls ...url.Values) map[string]any {
 
 var describe = url.Values{"Action": {"DescribeLoadBalancers"}, "Version": {"3.0"}}
 
-func register(id string) url.Values {
+func registerCall(id string) url.Values {
 	return url.Values{"Action": {"RegisterInstancesWithLoadBalancer"}, "Version": {"3.0"}, "LoadBalancerName": {"weblb01"},
 		"LoadBalancerPort": {"80"}, "InstancePort": {"8080"}, "Instances.member.1.InstanceId": {id}}
 }
@@ -105,7 +105,7 @@ func TestEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	assert.Positive(t, floor)
 
-	sc := scenario{name: "fake register", seed: basic, args: fakeArgs(true, describe, register(server(3))),
+	sc := scenario{name: "fake register", seed: basic, args: fakeArgs(true, describe, registerCall(server(3))),
 		calls: 2, changed: true, state: membersAre(servers(1, 4)...)}
 	res, err := b.runScenario(t.Context(), sc, 20*time.Millisecond, 2)
 	require.NoError(t, err)
@@ -127,14 +127,16 @@ func TestEndToEnd(t *testing.T) {
 
 	b.problems = nil
 	cc := concurrents()[0]
-	cc.args = func(i int) map[string]any { return fakeArgs(true, describe, register(server(100+i))) }
+	cc.args = func(i, _ int) map[string]any { return fakeArgs(true, describe, registerCall(server(100+i))) }
+	cc.maxCalls = func(int) map[string]int { return map[string]int{register: 3} }
 	cres, err := b.runConcurrent(t.Context(), cc, 3, 0)
 	require.NoError(t, err)
 	assert.Empty(t, b.problems)
-	assert.Equal(t, concurrentResult{Name: cc.name, Procs: 3, WantCalls: 6, Wall: cres.Wall,
+	assert.Equal(t, concurrentResult{Name: cc.name, Procs: 3, MaxCalls: register + " at most 3", Wall: cres.Wall,
 		Calls: "DescribeLoadBalancers 3, RegisterInstancesWithLoadBalancer 3"}, cres)
 
-	cc.args = func(int) map[string]any { return fakeArgs(true, register("nosuchserver")) }
+	cc.args = func(int, int) map[string]any { return fakeArgs(true, registerCall("nosuchserver"), registerCall("nosuchserver")) }
+	cc.maxCalls = func(int) map[string]int { return map[string]int{register: 1} }
 	cres, err = b.runConcurrent(t.Context(), cc, 2, 0)
 	require.NoError(t, err)
 	assert.Equal(t, []int{2, 1, 1}, []int{cres.Failed, btoi(cres.WrongState), btoi(cres.CallsOff)})

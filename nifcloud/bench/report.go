@@ -131,13 +131,51 @@ func targets(r report) []target {
 		runs, procs, failed = runs+1, procs+c.Procs, failed+c.Failed
 		off, wrong = off+btoi(c.CallsOff), wrong+btoi(c.WrongState)
 	}
-	return []target{decode, run,
-		{Name: "API calls: every run (every concurrent round) makes its scenario's count", Pass: runs > 0 && off == 0,
+	return append([]target{decode, run,
+		{Name: "API calls: every run makes its scenario's count, every concurrent round stays within its bounds", Pass: runs > 0 && off == 0,
 			Measured: fmt.Sprintf("%d of %d off", off, runs), Miss: "Some runs made another number of API calls than expected; see Failed checks."},
 		{Name: "Concurrent runs: no failure, exact final state", Pass: procs > 0 && failed+wrong == 0,
 			Measured: fmt.Sprintf("rounds %d, runs %d: failed %d, wrong final states %d", len(r.Concurrent), procs, failed, wrong),
 			Miss:     "Runs started together failed or lost a change; see Failed checks."},
-		binaryTarget(r.Binaries)}
+		binaryTarget(r.Binaries)}, batchTargets(r)...)
+}
+
+// batchTargets judges the rounds of processes started at once, with
+// latency: the bounds on the changing calls (checked per round) and the
+// wall time.
+func batchTargets(r report) []target {
+	single := "not measured"
+	var singleWall time.Duration
+	if i := slices.IndexFunc(r.Runs, func(x runResult) bool { return x.Scenario == "register one" && x.Latency > 0 }); i >= 0 {
+		med, _ := summarize(r.Runs[i].Wall)
+		singleWall, single = time.Duration(med*float64(time.Millisecond)), fmt.Sprintf("%.0f ms", med)
+	}
+	return []target{
+		roundTarget(r, "classic: each registers its own server", "Classic, processes registering at once, 100 ms per call: at most 5 Register calls, wall at most twice a single run's plus 1 s",
+			2*singleWall+time.Second, "single register run "+single),
+		roundTarget(r, "classic: each deregisters its own server", "Classic, processes deregistering at once: at most 5 Deregister calls", 0, ""),
+		roundTarget(r, "elastic, busy 2 s after each change: each registers", "Multi Load Balancer busy 2 s after each change, processes registering at once: at most 3 Register calls, under 10 s", 10*time.Second, ""),
+		roundTarget(r, "elastic, busy 2 s after each change: each deregisters", "Multi Load Balancer, processes deregistering at once: at most 3 Deregister calls, under 10 s", 10*time.Second, ""),
+		roundTarget(r, "elastic, busy 2 s after each change: half register", "Multi Load Balancer, a mixed wave (half register, half deregister others): at most 3 of each, under 20 s", 20*time.Second, ""),
+	}
+}
+
+// roundTarget judges the round with latency whose name starts with prefix:
+// its calls within bounds and, when maxWall is set, its wall time.
+func roundTarget(r report, prefix, name string, maxWall time.Duration, note string) target {
+	t := target{Name: name, Measured: "not measured", Miss: "The round did not run."}
+	i := slices.IndexFunc(r.Concurrent, func(c concurrentResult) bool { return strings.HasPrefix(c.Name, prefix) && c.Latency > 0 })
+	if i < 0 {
+		return t
+	}
+	c := r.Concurrent[i]
+	t.Measured = fmt.Sprintf("%d processes: %s; %s", c.Procs, c.Calls, c.Wall.Round(time.Millisecond))
+	if note != "" {
+		t.Measured += " (" + note + ")"
+	}
+	t.Pass = !c.CallsOff && c.Failed == 0 && !c.WrongState && (maxWall == 0 || c.Wall <= maxWall)
+	t.Miss = fmt.Sprintf("The round made %s (bounds: %s) in %s, with %d failed runs.", c.Calls, c.MaxCalls, c.Wall.Round(time.Millisecond), c.Failed)
+	return t
 }
 
 // Misses returns the targets missed.

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"nifcloud_lb/nifcloud/nifcloudtest"
 )
@@ -21,17 +22,29 @@ type scenario struct {
 }
 
 // concurrent is a round of module processes started at once, as Ansible
-// starts one per host: process i of n runs with args(i) on seed(n); each
-// must report changed, the round must make calls(n) API calls and leave a
-// state that state(n) accepts.
+// starts one per host: process i of n runs with args(i, n) on seed(n); each
+// must report changed, the round must make at most maxCalls(n) calls of
+// each action it names (the batching bounds), and leave a state that
+// state(n) accepts.
 type concurrent struct {
-	name    string
-	seed    func(n int) nifcloudtest.Options
-	args    func(i int) map[string]any
-	changed bool
-	calls   func(n int) int
-	state   func(n int) func(*nifcloudtest.Server) error
+	name     string
+	seed     func(n int) nifcloudtest.Options
+	args     func(i, n int) map[string]any
+	changed  bool
+	maxCalls func(n int) map[string]int
+	state    func(n int) func(*nifcloudtest.Server) error
 }
+
+// Actions the batching bounds count.
+const (
+	register        = "RegisterInstancesWithLoadBalancer"
+	deregister      = "DeregisterInstancesFromLoadBalancer"
+	elasticRegister = "NiftyRegisterInstancesWithElasticLoadBalancer"
+	elasticDereg    = "NiftyDeregisterInstancesFromElasticLoadBalancer"
+	// elasticBusy is how long the Multi Load Balancer stays busy after a
+	// change in the elastic rounds.
+	elasticBusy = 2 * time.Second
+)
 
 // big is the size of the large listener.
 const big = 10000
@@ -54,16 +67,83 @@ func scenarios() []scenario {
 // concurrents are the rounds of processes started at once.
 func concurrents() []concurrent {
 	const original = 100
-	return []concurrent{{
-		name: "each registers its own server on one listener of 100",
-		seed: func(n int) nifcloudtest.Options {
-			return seed(original+n, lb("weblb01", port(80, 8080, servers(0, original)...)))
-		},
-		args:    func(i int) map[string]any { return on(server(original + i)) },
-		changed: true,
-		calls:   func(n int) int { return 2 * n },
-		state:   func(n int) func(*nifcloudtest.Server) error { return membersAre(servers(0, original+n)...) },
-	}}
+	bound := func(action string, max int) func(int) map[string]int {
+		return func(int) map[string]int { return map[string]int{action: max} }
+	}
+	return []concurrent{
+		{name: "classic: each registers its own server on one listener of 100",
+			seed: func(n int) nifcloudtest.Options {
+				return seed(original+n, lb("weblb01", port(80, 8080, servers(0, original)...)))
+			},
+			args: func(i, _ int) map[string]any { return on(server(original + i)) }, changed: true, maxCalls: bound(register, 5),
+			state: func(n int) func(*nifcloudtest.Server) error { return membersAre(servers(0, original+n)...) }},
+		{name: "classic: each deregisters its own server",
+			seed: func(n int) nifcloudtest.Options {
+				return seed(original+n, lb("weblb01", port(80, 8080, servers(0, original+n)...)))
+			},
+			args:    func(i, _ int) map[string]any { return with(on(server(original+i)), "state", "absent") },
+			changed: true, maxCalls: bound(deregister, 5),
+			state: func(n int) func(*nifcloudtest.Server) error { return membersAre(servers(0, original)...) }},
+		{name: "elastic, busy 2 s after each change: each registers its own server",
+			seed:    func(n int) nifcloudtest.Options { return elastic(original+n, servers(0, original)) },
+			args:    func(i, _ int) map[string]any { return onElastic(server(original + i)) },
+			changed: true, maxCalls: bound(elasticRegister, 3),
+			state: func(n int) func(*nifcloudtest.Server) error { return elasticMembersAre(servers(0, original+n)...) }},
+		{name: "elastic, busy 2 s after each change: each deregisters its own server",
+			seed:    func(n int) nifcloudtest.Options { return elastic(original+n, servers(0, original+n)) },
+			args:    func(i, _ int) map[string]any { return with(onElastic(server(original+i)), "state", "absent") },
+			changed: true, maxCalls: bound(elasticDereg, 3),
+			state: func(n int) func(*nifcloudtest.Server) error { return elasticMembersAre(servers(0, original)...) }},
+		{name: "elastic, busy 2 s after each change: half register their server, half deregister another",
+			// Servers 100 to 100+n/2 are members: the first half of the
+			// processes deregisters them, the second half registers
+			// 100+n/2 to 100+n.
+			seed: func(n int) nifcloudtest.Options { return elastic(original+n, servers(0, original+n/2)) },
+			args: func(i, n int) map[string]any {
+				a := onElastic(server(original + i))
+				if i < n/2 {
+					a["state"] = "absent"
+				}
+				return a
+			},
+			changed:  true,
+			maxCalls: func(int) map[string]int { return map[string]int{elasticRegister: 3, elasticDereg: 3} },
+			state: func(n int) func(*nifcloudtest.Server) error {
+				return elasticMembersAre(append(servers(0, original), servers(original+n/2, original+n)...)...)
+			}},
+	}
+}
+
+// elastic: the Multi Load Balancer webelb01, busy elasticBusy after each
+// change, whose listener TCP 80->8080 holds members, with servers 0 to
+// known-1.
+func elastic(known int, members []string) nifcloudtest.Options {
+	o := seed(known)
+	l := nifcloudtest.ElasticListener{Protocol: "TCP", ElasticLoadBalancerPort: 80, InstancePort: 8080}
+	for _, id := range members {
+		l.Members = append(l.Members, nifcloudtest.Member{InstanceID: id})
+	}
+	o.ElasticLoadBalancers = []nifcloudtest.ElasticLoadBalancer{{Name: "webelb01", Listeners: []nifcloudtest.ElasticListener{l}}}
+	o.ElasticBusy = elasticBusy
+	return o
+}
+
+// onElastic returns the args of nifcloud_elb that name servers on webelb01
+// TCP 80->8080.
+func onElastic(ids ...string) map[string]any {
+	return map[string]any{"_ansible_module_name": "nifcloud_elb", "loadbalancer_name": "webelb01", "protocol": "TCP",
+		"loadbalancer_port": 80, "instance_port": 8080, "instance_ids": ids, "wait_timeout": 120}
+}
+
+// elasticMembersAre checks that webelb01 TCP 80->8080 holds exactly ids.
+func elasticMembersAre(ids ...string) func(*nifcloudtest.Server) error {
+	want := slices.Sorted(slices.Values(ids))
+	return func(s *nifcloudtest.Server) error {
+		if got := slices.Sorted(slices.Values(s.ElasticMembers("webelb01", "TCP", 80, 8080))); !slices.Equal(got, want) {
+			return fmt.Errorf("webelb01 TCP 80->8080 holds %d members %q, want %d %q", len(got), brief(got), len(want), brief(want))
+		}
+		return nil
+	}
 }
 
 // basic: weblb01 80->8080 holds servers 1 and 2; weblb02 80->8080 server 1
