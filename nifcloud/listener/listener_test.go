@@ -45,6 +45,8 @@ type env struct {
 	url    string
 	hook   func(nifcloudtest.Request) // runs after each reply to the client under test
 	sleeps []time.Duration
+	// onSleep, when set, runs at each wait of the reconciler.
+	onSleep func()
 }
 
 // recordingClock is the env's clock, recording the waits.
@@ -54,6 +56,9 @@ func (c recordingClock) Now() time.Time { return c.e.clk.Now() }
 
 func (c recordingClock) Sleep(ctx context.Context, d time.Duration) error {
 	c.e.sleeps = append(c.e.sleeps, d)
+	if c.e.onSleep != nil {
+		c.e.onSleep()
+	}
 	return c.e.clk.Sleep(ctx, d)
 }
 

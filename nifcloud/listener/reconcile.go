@@ -291,11 +291,11 @@ func (run *run) apply(ctx context.Context, calls []call) (vip string, done bool,
 		case err == nil:
 			run.c.Actions = append(run.c.Actions, c.action)
 			run.vis.armed = run.vis.armed || isCreate(c.action)
-		case errors.Is(err, errNotVisible):
-			return vip, false, err
 		case nifcloud.IsAmbiguous(err):
 			run.maybe, run.lastErr = c.action, err
 			return vip, false, nil
+		case errors.Is(err, errNotVisible) || ctx.Err() != nil:
+			return vip, false, err
 		case raced(err):
 			run.lastErr = err
 			if isCreate(c.action) {
