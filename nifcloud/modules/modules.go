@@ -63,6 +63,7 @@ func All(version string, env Env) []ansible.Program {
 	env = env.withDefaults(version)
 	return []ansible.Program{
 		lbProgram(env),
+		lbListenerProgram(env),
 	}
 }
 
