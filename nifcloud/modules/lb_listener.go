@@ -358,7 +358,7 @@ func listenerSettings(l *listener.Listener) map[string]any {
 			"target": orNull(h.Target), "interval": zeroNull(h.Interval),
 			"unhealthy_threshold": zeroNull(h.UnhealthyThreshold), "healthy_threshold": zeroNull(h.HealthyThreshold),
 		},
-		"filter": map[string]any{"type": optionName(filterTypes, l.Filter.FilterType), "ip_addresses": orEmpty(l.Filter.IPAddresses)},
+		"filter":             map[string]any{"type": optionName(filterTypes, l.Filter.FilterType), "ip_addresses": orEmpty(l.Filter.IPAddresses)},
 		"session_stickiness": map[string]any{"enabled": l.Stickiness.Enabled, "expiration_period": zeroNull(l.Stickiness.ExpirationPeriod)},
 		"sorry_page":         map[string]any{"enabled": l.SorryPage.Enabled, "status_code": zeroNull(l.SorryPage.StatusCode)},
 	}
