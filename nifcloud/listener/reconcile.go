@@ -87,7 +87,7 @@ func (r *Reconciler) Present(ctx context.Context, d Desired) (Change, error) {
 			run.c.After = &target
 			return run.c, nil
 		}
-		if round > r.maxRounds() {
+		if round > run.rounds {
 			return run.c, run.exhausted(actionsOf(calls))
 		}
 		vip, done, err := run.apply(ctx, calls)
@@ -136,7 +136,7 @@ func (r *Reconciler) Absent(ctx context.Context, key Key, force bool) (Change, e
 		if r.CheckMode {
 			return run.deleted(without(st, key)), nil
 		}
-		if round > r.maxRounds() {
+		if round > run.rounds {
 			return run.c, run.exhausted([]string{del.action})
 		}
 		_, err = run.send(ctx, del)
@@ -198,10 +198,12 @@ func without(st State, key Key) State {
 
 // run is the state of one Present or Absent run.
 type run struct {
-	r   *Reconciler
-	key Key
-	c   Change
-	vis visibility
+	r      *Reconciler
+	key    Key
+	c      Change
+	rounds int            // the most rounds
+	jitter func() float64 // for the backoff
+	vis    visibility
 	// maybe is the action of the last round whose outcome is unknown.
 	maybe string
 	// unsureCreate is a create (or port registration) whose outcome was
@@ -213,12 +215,18 @@ type run struct {
 	lastErr error
 }
 
+// newRun starts a run on key with the Reconciler's settings, the defaults
+// filling in.
 func (r *Reconciler) newRun(key Key) *run {
-	timeout := r.VisibilityTimeout
-	if timeout == 0 {
-		timeout = DefaultVisibilityTimeout
+	clock, jitter := r.Clock, r.Jitter
+	if clock == nil {
+		clock = nifcloud.SystemClock
 	}
-	return &run{r: r, key: key, vis: visibility{clock: r.clock(), timeout: timeout}}
+	if jitter == nil {
+		jitter = rand.Float64
+	}
+	return &run{r: r, key: key, rounds: cmp.Or(r.MaxRounds, DefaultMaxRounds), jitter: jitter,
+		vis: visibility{clock: clock, timeout: cmp.Or(r.VisibilityTimeout, DefaultVisibilityTimeout)}}
 }
 
 // read reads the state, after a backoff when the last change had an
@@ -227,7 +235,7 @@ func (r *Reconciler) newRun(key Key) *run {
 // the last change may have done counts as done.
 func (run *run) read(ctx context.Context, round int) (State, error) {
 	if run.maybe != "" {
-		if err := run.r.backoff(ctx, round-1); err != nil {
+		if err := run.backoff(ctx, round-1); err != nil {
 			run.settle(nil)
 			return State{}, fmt.Errorf("%s: %w; last error: %w", run.key, err, run.lastErr)
 		}
@@ -409,32 +417,14 @@ func actionsOf(calls []call) []string {
 // getting through; left are the actions it still had to make.
 func (run *run) exhausted(left []string) error {
 	return fmt.Errorf("%s: %s did not go through in %d rounds (another client may be changing the load balancer too); last error: %w",
-		run.key, strings.Join(left, ", "), run.r.maxRounds(), run.lastErr)
+		run.key, strings.Join(left, ", "), run.rounds, run.lastErr)
 }
 
 // backoff waits before round+1 reads again after a change with an unknown
 // outcome.
-func (r *Reconciler) backoff(ctx context.Context, round int) error {
+func (run *run) backoff(ctx context.Context, round int) error {
 	d := min(RoundBackoff<<min(round-1, 10), MaxRoundBackoff)
-	jitter := rand.Float64
-	if r.Jitter != nil {
-		jitter = r.Jitter
-	}
-	return r.clock().Sleep(ctx, d/2+time.Duration(jitter()*float64(d/2)))
-}
-
-func (r *Reconciler) clock() nifcloud.Clock {
-	if r.Clock == nil {
-		return nifcloud.SystemClock
-	}
-	return r.Clock
-}
-
-func (r *Reconciler) maxRounds() int {
-	if r.MaxRounds > 0 {
-		return r.MaxRounds
-	}
-	return DefaultMaxRounds
+	return run.vis.clock.Sleep(ctx, d/2+time.Duration(run.jitter()*float64(d/2)))
 }
 
 // errNotVisible marks the failure of a run whose creation did not become
