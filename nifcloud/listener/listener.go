@@ -122,9 +122,10 @@ type Desired struct {
 type FilterChange struct {
 	// Type, when set, is nifcloud.FilterTypeAllow or FilterTypeDeny.
 	Type string
-	// Addresses are IPv4 or IPv6 addresses or CIDR blocks
-	// (CanonicalAddress); nifcloud.FilterAllAddresses stands for no
-	// address and cannot be mixed with others.
+	// Addresses are IPv4 or IPv6 addresses or CIDR blocks, compared and
+	// sent in their canonical form (CanonicalAddress);
+	// nifcloud.FilterAllAddresses stands for no address and cannot be mixed
+	// with others.
 	Addresses []string
 	// Purge makes Addresses the whole list: the other addresses are
 	// removed. Without it, the addresses are only added.

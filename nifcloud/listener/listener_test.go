@@ -274,13 +274,13 @@ func TestFilterAddresses(t *testing.T) {
 	e := newEnv(t, seed())
 	c, err := e.rec.Present(t.Context(), Desired{Key: key80, Filter: &FilterChange{Addresses: []string{"192.0.2.10", "203.0.113.9/24", "2001:DB8::5"}}})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"203.0.113.0/24", "192.0.2.10", "2001:DB8::5"}, c.After.Listener.Filter.IPAddresses,
+	assert.Equal(t, []string{"203.0.113.0/24", "192.0.2.10", "2001:db8::5"}, c.After.Listener.Filter.IPAddresses,
 		"another spelling of a listed block is not added again")
 	reqs := e.emu.Requests()
-	assert.Equal(t, url.Values{"IPAddresses.member.1.IPAddress": {"2001:DB8::5"}, "IPAddresses.member.1.AddOnFilter": {"true"}},
-		filterParams(reqs[len(reqs)-1].Params), "one addition, no type")
+	assert.Equal(t, url.Values{"IPAddresses.member.1.IPAddress": {"2001:db8::5"}, "IPAddresses.member.1.AddOnFilter": {"true"}},
+		filterParams(reqs[len(reqs)-1].Params), "one addition, canonical, no type")
 	e.emu.ResetRequests()
-	c, err = e.rec.Present(t.Context(), Desired{Key: key80, Filter: &FilterChange{Type: "2", Addresses: []string{"2001:db8::5", "198.51.100.0/25"}, Purge: true}})
+	c, err = e.rec.Present(t.Context(), Desired{Key: key80, Filter: &FilterChange{Type: "2", Addresses: []string{"2001:db8::5", "198.51.100.1/25"}, Purge: true}})
 	require.NoError(t, err)
 	assert.Equal(t, []string{describe, setFilter}, e.actions(), "removals, additions and the type in one call")
 	assert.Equal(t, url.Values{

@@ -210,7 +210,9 @@ func planHealthCheck(d Desired, l *Listener) *call {
 
 // planFilter sets the filter of l to what d asks for and returns the call
 // that does it, or nil when nothing changes: one SetFilterForLoadBalancer
-// with the type and every removal and addition.
+// with the type and every removal and addition. Addresses are compared, and
+// added, in their canonical form (CanonicalAddress); those the API shows
+// are removed as it spells them.
 func planFilter(d Desired, l *Listener) *call {
 	fc := d.Filter
 	if fc == nil {
@@ -230,9 +232,9 @@ func planFilter(d Desired, l *Listener) *call {
 		}
 		kept, have[c] = append(kept, a), true
 	}
-	for _, a := range fc.Addresses {
-		if c, ok := CanonicalAddress(a); ok && !have[c] {
-			changes.Add, kept, have[c] = append(changes.Add, a), append(kept, a), true
+	for _, c := range canonicalAddresses(fc.Addresses) {
+		if !have[c] {
+			changes.Add, kept, have[c] = append(changes.Add, c), append(kept, c), true
 		}
 	}
 	typeChange := fc.Type != "" && fc.Type != l.Filter.FilterType
