@@ -305,3 +305,43 @@ func TestListenerSecretNeverPrinted(t *testing.T) {
 	res, _ := h.runListener(t, map[string]any{"loadbalancer_name": "newlb", "_ansible_verbosity": 4})
 	assert.Len(t, res["api_calls"], 3)
 }
+
+func TestListenerWarningsAndReadFailures(t *testing.T) {
+	t.Run("force with present", func(t *testing.T) {
+		h := newHarness(t, testSeed())
+		res, code := h.runListener(t, map[string]any{"force": true})
+		require.Equal(t, 0, code, "%v", res)
+		assert.Equal(t, []any{"force has no effect with state=present: it only allows deleting a port definition that has servers"}, res["warnings"])
+	})
+	t.Run("one setting with absent", func(t *testing.T) {
+		h := newHarness(t, testSeed())
+		res, _ := h.runListener(t, map[string]any{"state": "absent", "instance_port": 80, "filter": map[string]any{"type": "deny"}})
+		assert.Equal(t, []any{"filter has no effect with state=absent", "load balancer weblb01 has no port definition 80->80; there is nothing to delete"},
+			res["warnings"])
+	})
+	t.Run("nothing read", func(t *testing.T) {
+		h := newHarness(t, testSeed())
+		require.NoError(t, h.emu.Inject(nifcloudtest.Fault{Action: describe, Status: 401, Code: "Client.AuthFailure", Message: "no"}))
+		res, code := h.runListener(t, nil)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, res, "load_balancer")
+		assert.Nil(t, res["load_balancer"])
+		assert.Nil(t, res["listener"])
+		assert.Contains(t, res["msg"], "The API refused the request's authentication")
+		assert.Equal(t, "Client.AuthFailure", res["error_code"])
+	})
+	t.Run("an endpoint that cannot be used", func(t *testing.T) {
+		h := newHarness(t, testSeed())
+		res, code := h.runListener(t, map[string]any{"endpoint": "ftp://example.com"})
+		assert.Equal(t, 1, code)
+		assert.Contains(t, res["msg"], "value of endpoint is not a usable API endpoint")
+		assert.Empty(t, h.actions())
+	})
+}
+
+func TestOptionName(t *testing.T) {
+	assert.Equal(t, "monthly", optionName(accountingTypes, nifcloud.AccountingTypeMonthly))
+	assert.Equal(t, "3", optionName(accountingTypes, "3"), "a value the module has no name for is shown as the API gives it")
+	assert.Nil(t, optionName(accountingTypes, ""), "none")
+	assert.Equal(t, 9, optionName(balancingTypes, 9))
+}
