@@ -40,10 +40,10 @@
 package listener
 
 import (
-	"fmt"
 	"strconv"
 
 	"nifcloud_lb/nifcloud"
+	"nifcloud_lb/nifcloud/membership"
 )
 
 // Defaults of a new load balancer and a new port definition, for the
@@ -67,23 +67,12 @@ func DefaultHealthCheckTarget(instancePort int) string {
 	return "TCP:" + strconv.Itoa(instancePort)
 }
 
-// Key identifies a port definition.
-type Key struct {
-	// LoadBalancerName is the load balancer's name, possibly prefixed by
-	// the NIFCLOUD ID that shares it ("ABC12345.weblb01"; such a load
-	// balancer cannot be created).
-	LoadBalancerName string
-	// LoadBalancerPort and InstancePort are the two ports of the port
-	// definition. A load balancer has at most one port definition per
-	// LoadBalancerPort.
-	LoadBalancerPort int
-	InstancePort     int
-}
-
-// String returns "weblb01 (80->8080)".
-func (k Key) String() string {
-	return fmt.Sprintf("%s (%d->%d)", k.LoadBalancerName, k.LoadBalancerPort, k.InstancePort)
-}
+// Key identifies a port definition: the load balancer's name (possibly
+// prefixed by the NIFCLOUD ID that shares it, "ABC12345.weblb01"; such a
+// load balancer cannot be created) and the two ports. A load balancer has
+// at most one port definition per LoadBalancerPort. It is the port
+// definition of package membership, whose String is "weblb01 (80->8080)".
+type Key = membership.PortDefinition
 
 // Desired is what a request asks for. A zero field (nil for a pointer)
 // leaves the setting alone on an existing load balancer or port definition
