@@ -4,6 +4,7 @@
 package playbooks
 
 import (
+	"cmp"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -82,12 +83,13 @@ func requireAnsible(t *testing.T) string {
 	return path
 }
 
-// run is one ansible-playbook run of a test playbook against a fresh
-// emulator.
+// run is one ansible-playbook run of a test playbook.
 type run struct {
 	emu    *nifcloudtest.Server
 	output string
 	recap  recap
+	// counts are the API actions this run made, by action.
+	counts map[string]int
 }
 
 // play says how to run a test playbook.
@@ -107,18 +109,23 @@ type play struct {
 }
 
 // playbook runs tests/NAME with ansible-playbook -vvvv against a fresh
-// emulator, with the module installed in a library/ folder next to the
-// playbook as users install it: the binary, a link to it under each other
-// module's name, and every module's sidecar documentation. The emulator's
-// endpoint is in the nifcloud_endpoint variable and in
-// NIFCLOUD_ENDPOINT_URL, the credentials in the environment.
+// emulator (see playbooks).
 func playbook(t *testing.T, name string, p play) run {
 	t.Helper()
+	return playbooks(t, p, name)[0]
+}
+
+// playbooks runs tests/NAME for each name in turn with ansible-playbook
+// -vvvv against one fresh emulator, with the module installed in a library/
+// folder next to the playbook as users install it: the binary, a link to it
+// under each other module's name, and every module's sidecar
+// documentation. The emulator's endpoint is in the nifcloud_endpoint
+// variable and in NIFCLOUD_ENDPOINT_URL, the credentials in the
+// environment.
+func playbooks(t *testing.T, p play, names ...string) []run {
+	t.Helper()
 	ansiblePlaybook := requireAnsible(t)
-	seed := p.seed
-	if seed == "" {
-		seed = "seed.json"
-	}
+	seed := cmp.Or(p.seed, "seed.json")
 	opts, err := nifcloudtest.LoadSeedFile(filepath.Join("tests", seed))
 	require.NoError(t, err)
 	opts.Health = p.health
@@ -135,16 +142,9 @@ func playbook(t *testing.T, name string, p play) run {
 	// The same binary under the name of the controller's platform, as in
 	// examples/select_binary.yml.
 	copyFile(t, module, filepath.Join(dir, "library", "nifcloud_lb_"+platform(t)), 0o755)
-	copyFile(t, filepath.Join("tests", name), filepath.Join(dir, name), 0o644)
-
-	inventory := p.inventory
-	if inventory == "" {
-		inventory = "localhost,web001,web002,"
-	}
+	inventory := cmp.Or(p.inventory, "localhost,web001,web002,")
 	args := append([]string{"-i", inventory, "-c", "local", "-vvvv", "-e", "nifcloud_endpoint=" + ts.URL + "/api/"}, p.args...)
-	cmd := exec.Command(ansiblePlaybook, append(args, name)...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(),
+	env := append(os.Environ(),
 		"NIFCLOUD_ACCESS_KEY_ID="+accessKey,
 		"NIFCLOUD_SECRET_ACCESS_KEY="+secret,
 		"NIFCLOUD_ENDPOINT_URL="+ts.URL+"/api/",
@@ -156,18 +156,26 @@ func playbook(t *testing.T, name string, p play) run {
 		"ANSIBLE_INVENTORY_UNPARSED_WARNING=false",
 		"ANSIBLE_PYTHON_INTERPRETER=auto_silent",
 	)
-	out, err := cmd.CombinedOutput()
-	output := string(out)
-	if !p.fails {
-		require.NoError(t, err, "ansible-playbook %s failed:\n%s", name, output)
+	runs := make([]run, 0, len(names))
+	for _, name := range names {
+		copyFile(t, filepath.Join("tests", name), filepath.Join(dir, name), 0o644)
+		emu.ResetRequests()
+		cmd := exec.Command(ansiblePlaybook, append(args, name)...)
+		cmd.Dir, cmd.Env = dir, env
+		out, err := cmd.CombinedOutput()
+		output := string(out)
+		if !p.fails {
+			require.NoError(t, err, "ansible-playbook %s failed:\n%s", name, output)
+		}
+		assert.NotContains(t, output, secret, "the secret must never appear, even at -vvvv")
+		assert.NotContains(t, output, "MODULE FAILURE")
+		r := run{emu: emu, output: output, counts: emu.CountActions()}
+		if recapLine.MatchString(output) {
+			r.recap = parseRecap(t, output)
+		}
+		runs = append(runs, r)
 	}
-	assert.NotContains(t, output, secret, "the secret must never appear, even at -vvvv")
-	assert.NotContains(t, output, "MODULE FAILURE")
-	r := run{emu: emu, output: output}
-	if recapLine.MatchString(output) {
-		r.recap = parseRecap(t, output)
-	}
-	return r
+	return runs
 }
 
 // modules returns the names of the modules: one sidecar each in library/.

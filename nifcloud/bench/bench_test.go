@@ -135,7 +135,9 @@ func TestEndToEnd(t *testing.T) {
 	assert.Equal(t, concurrentResult{Name: cc.name, Procs: 3, MaxCalls: register + " at most 3", Wall: cres.Wall,
 		Calls: "DescribeLoadBalancers 3, RegisterInstancesWithLoadBalancer 3"}, cres)
 
-	cc.args = func(int, int) map[string]any { return fakeArgs(true, registerCall("nosuchserver"), registerCall("nosuchserver")) }
+	cc.args = func(int, int) map[string]any {
+		return fakeArgs(true, registerCall("nosuchserver"), registerCall("nosuchserver"))
+	}
 	cc.maxCalls = func(int) map[string]int { return map[string]int{register: 1} }
 	cres, err = b.runConcurrent(t.Context(), cc, 2, 0)
 	require.NoError(t, err)

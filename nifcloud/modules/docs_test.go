@@ -61,17 +61,24 @@ func fromSpec(opts []ansible.Option) map[string]documented {
 		if typ == "" {
 			typ = "str"
 		}
-		def := o.Default
-		if n, ok := def.(int); ok {
-			def = float64(n) // as JSON numbers decode
+		d := documented{Type: typ, Elements: string(o.Elements), Default: asJSON(o.Default), Aliases: o.Aliases, Required: o.Required}
+		for _, c := range o.Choices {
+			d.Choices = append(d.Choices, asJSON(c))
 		}
-		d := documented{Type: typ, Elements: string(o.Elements), Default: def, Choices: o.Choices, Aliases: o.Aliases, Required: o.Required}
 		if len(o.Options) > 0 {
 			d.Options = fromSpec(o.Options)
 		}
 		out[o.Name] = d
 	}
 	return out
+}
+
+// asJSON is a spec value as it decodes from JSON: ints become float64.
+func asJSON(v any) any {
+	if n, ok := v.(int); ok {
+		return float64(n)
+	}
+	return v
 }
 
 // TestDocumentationMatchesSpec renders every module's sidecar

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -438,35 +437,6 @@ type filterInfo struct {
 	IPAddresses []string `json:"ip_addresses"`
 }
 
-// The names the results give to the API's codes.
-var (
-	accountingTypes = map[string]string{nifcloud.AccountingTypeMonthly: "monthly", nifcloud.AccountingTypePayPerUse: "pay_per_use"}
-	balancingTypes  = map[string]string{
-		strconv.Itoa(nifcloud.BalancingTypeRoundRobin):      "round_robin",
-		strconv.Itoa(nifcloud.BalancingTypeLeastConnection): "least_connection",
-	}
-	filterTypes = map[string]string{nifcloud.FilterTypeAllow: "allow", nifcloud.FilterTypeDeny: "deny"}
-)
-
-// codeName returns the name of an API code, the code itself when it has
-// no name (a value the API did not document), or nil when the API gave
-// none.
-func codeName(code string, names map[string]string) *string {
-	if code == "" {
-		return nil
-	}
-	return ptr(cmp.Or(names[code], code))
-}
-
-// balancingType names a listener's BalancingType (0 when the API gave
-// none).
-func balancingType(n int) *string {
-	if n == 0 {
-		return nil
-	}
-	return codeName(strconv.Itoa(n), balancingTypes)
-}
-
 // optional returns nil for an empty string, else a pointer to it.
 func optional(s string) *string {
 	if s == "" {
@@ -474,8 +444,6 @@ func optional(s string) *string {
 	}
 	return &s
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // classicInfo is a classic load balancer as one of its port definitions
 // describes it, without listeners yet.
@@ -485,7 +453,7 @@ func classicInfo(d nifcloud.LoadBalancerDescription) lbInfo {
 		Name:           d.LoadBalancerName,
 		DNSName:        d.DNSName,
 		NetworkVolume:  d.NetworkVolume,
-		AccountingType: codeName(d.AccountingType, accountingTypes),
+		AccountingType: accountingTypes.name(d.AccountingType),
 	}
 }
 
@@ -502,7 +470,7 @@ func classicListener(d nifcloud.LoadBalancerDescription) listenerInfo {
 			Target: hc.Target, Interval: hc.Interval, UnhealthyThreshold: hc.UnhealthyThreshold,
 			HealthyThreshold: ptr(hc.HealthyThreshold),
 		},
-		Filter:         &filterInfo{Type: codeName(d.Filter.FilterType, filterTypes), IPAddresses: ipAddresses(d.Filter.IPAddresses)},
+		Filter:         &filterInfo{Type: filterTypes.name(d.Filter.FilterType), IPAddresses: ipAddresses(d.Filter.IPAddresses)},
 		Instances:      members(d.InstanceIDs()),
 		InstanceHealth: []map[string]any{},
 	}
@@ -526,7 +494,7 @@ func elasticInfo(d nifcloud.ElasticLoadBalancerDescription) lbInfo {
 		DNSName:        d.DNSName,
 		State:          optional(d.State),
 		NetworkVolume:  d.NetworkVolume,
-		AccountingType: codeName(d.AccountingType, accountingTypes),
+		AccountingType: accountingTypes.name(d.AccountingType),
 	}
 }
 

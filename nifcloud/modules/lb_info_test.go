@@ -663,14 +663,14 @@ func TestForEach(t *testing.T) {
 }
 
 func TestLBInfoCodeNames(t *testing.T) {
-	assert.Equal(t, "monthly", *codeName("1", accountingTypes))
-	assert.Equal(t, "pay_per_use", *codeName("2", accountingTypes))
-	assert.Equal(t, "3", *codeName("3", accountingTypes), "an undocumented value as the API gives it")
-	assert.Nil(t, codeName("", accountingTypes))
+	assert.Equal(t, "monthly", *accountingTypes.name("1"))
+	assert.Equal(t, "pay_per_use", *accountingTypes.name("2"))
+	assert.Equal(t, "3", *accountingTypes.name("3"), "an undocumented value as the API gives it")
+	assert.Nil(t, accountingTypes.name(""))
 	assert.Equal(t, "least_connection", *balancingType(2))
 	assert.Equal(t, "9", *balancingType(9))
 	assert.Nil(t, balancingType(0))
-	assert.Equal(t, "deny", *codeName("2", filterTypes))
+	assert.Equal(t, "deny", *filterTypes.name("2"))
 	assert.Equal(t, []string{}, ipAddresses([]string{"*.*.*.*"}))
 	assert.Equal(t, []string{}, ipAddresses(nil))
 	assert.Equal(t, []string{"*.*.*.*", "192.0.2.1"}, ipAddresses([]string{"*.*.*.*", "192.0.2.1"}), "kept as listed")

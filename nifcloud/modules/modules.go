@@ -65,6 +65,7 @@ func All(version string, env Env) []ansible.Program {
 		lbProgram(env),
 		elbProgram(env),
 		lbInfoProgram(env),
+		lbListenerProgram(env),
 	}
 }
 

@@ -71,7 +71,8 @@ func newPort(l listener, now time.Time) *portState {
 
 // createLoadBalancer implements CreateLoadBalancer with exactly one
 // listener (add more with RegisterPortWithLoadBalancer). The VIP is the
-// lowest free address from 198.51.100.20. With
+// lowest free address from 198.51.100.20, or from 2001:db8:100::20 with
+// IpVersion v6. With
 // Options.CreateVisibilityDelay the new load balancer is hidden from other
 // calls for that long; its name is taken all the same (a second create is
 // Client.InvalidParameterDuplicate.LoadBalancer).
@@ -98,7 +99,7 @@ func (s *Server) createLoadBalancer(v url.Values, now time.Time) (any, *apiError
 	if s.findLB(name) != nil {
 		return nil, errLoadBalancerDuplicate(name)
 	}
-	vip, err := s.allocateVIP()
+	vip, err := s.allocateVIP(lb.ipVersion)
 	if err != nil {
 		return nil, &apiError{status: http.StatusInternalServerError, code: CodeInternalError,
 			message: "The emulator has no free VIP left: " + err.Error() + "."}

@@ -103,6 +103,23 @@ func TestCreateLoadBalancer(t *testing.T) {
 	}
 }
 
+func TestIPv6LoadBalancersGetIPv6VIPs(t *testing.T) {
+	opts := referenceOptions()
+	opts.LoadBalancers = append(opts.LoadBalancers, nifcloudtest.LoadBalancer{Name: "seeded6", IPVersion: "v6",
+		Ports: []nifcloudtest.Port{{LoadBalancerPort: 80}}})
+	e := newEnv(t, opts)
+	got := e.call("CreateLoadBalancer", url.Values{"LoadBalancerName": {"new6"}, "Listeners.member.1.LoadBalancerPort": {"80"}, "IpVersion": {"v6"}})
+	require.Equal(t, http.StatusOK, got.Status, "%s", got.Body)
+	got = e.call("CreateLoadBalancer", url.Values{"LoadBalancerName": {"new4"}, "Listeners.member.1.LoadBalancerPort": {"80"}})
+	require.Equal(t, http.StatusOK, got.Status, "%s", got.Body)
+	vips := map[string]string{}
+	for _, lb := range e.srv.State().LoadBalancers {
+		vips[lb.Name] = lb.DNSName
+	}
+	assert.Equal(t, map[string]string{"weblb01": "198.51.100.20", "seeded6": "2001:db8:100::20", "new6": "2001:db8:100::21", "new4": "198.51.100.21"}, vips,
+		"the family of the VIP follows the IP version")
+}
+
 func TestCreateLoadBalancerSettings(t *testing.T) {
 	e := newEnv(t, referenceOptions())
 	got := e.call("CreateLoadBalancer", url.Values{"LoadBalancerName": {"newlb"}, "Listeners.member.1.Protocol": {"HTTP"},

@@ -32,15 +32,17 @@ type Instance struct {
 type LoadBalancer struct {
 	// Name is the LoadBalancerName: 1-15 ASCII letters and digits.
 	Name string `json:"name"`
-	// DNSName is the VIP, an IPv4 address; allocated when empty (the lowest
-	// free address from 198.51.100.20 upwards).
+	// DNSName is the VIP, an IPv4 address (an IPv6 address when IPVersion
+	// is "v6"); allocated when empty (the lowest free address from
+	// 198.51.100.20, or 2001:db8:100::20, upwards).
 	DNSName string `json:"dns_name,omitempty"`
 	// NetworkVolume is the bandwidth in Mbps: 10, 20, 30, 40 or a multiple
 	// of 100 up to 2000. Default 10.
 	NetworkVolume int `json:"network_volume,omitempty"`
 	// PolicyType is "standard" (default) or "ats".
 	PolicyType string `json:"policy_type,omitempty"`
-	// IPVersion is "v4" (default) or "v6"; it is not part of any reply.
+	// IPVersion is "v4" (default) or "v6"; no reply names it, but the
+	// family of DNSName shows it.
 	IPVersion string `json:"ip_version,omitempty"`
 	// AvailabilityZones defaults to ["east-11"].
 	AvailabilityZones []string `json:"availability_zones,omitempty"`

@@ -21,11 +21,15 @@ const (
 	allAddresses      = "*.*.*.*"
 )
 
-// vipPool is where VIPs of new load balancers come from: the lowest free
-// address from firstVIP to lastVIP.
+// The VIP pools: a new load balancer gets the lowest free address from
+// firstVIP to lastVIP, or, for an IPv6 classic load balancer (IpVersion
+// v6), from firstVIP6 to lastVIP6, so that the family of its DNSName tells
+// its IP version as on the live API.
 var (
-	firstVIP = netip.MustParseAddr("198.51.100.20")
-	lastVIP  = netip.MustParseAddr("198.51.100.254")
+	firstVIP  = netip.MustParseAddr("198.51.100.20")
+	lastVIP   = netip.MustParseAddr("198.51.100.254")
+	firstVIP6 = netip.MustParseAddr("2001:db8:100::20")
+	lastVIP6  = netip.MustParseAddr("2001:db8:100::fe")
 )
 
 // validName reports whether name is 1-15 ASCII letters and digits.
@@ -161,10 +165,14 @@ func hashedID(prefix, name string) string {
 	return prefix + digits[len(digits)-8:]
 }
 
-// allocateVIP returns the lowest free address of the VIP pool: one that is
-// neither a VIP nor an address of an elastic load balancer's network
-// interfaces.
-func (s *Server) allocateVIP() (string, error) {
+// allocateVIP returns the lowest free address of the VIP pool of
+// ipVersion ("v6" or else IPv4): one that is neither a VIP nor an address
+// of an elastic load balancer's network interfaces.
+func (s *Server) allocateVIP(ipVersion string) (string, error) {
+	first, last := firstVIP, lastVIP
+	if ipVersion == "v6" {
+		first, last = firstVIP6, lastVIP6
+	}
 	used := map[string]bool{}
 	for _, lb := range s.lbs {
 		used[lb.dnsName] = true
@@ -178,12 +186,12 @@ func (s *Server) allocateVIP() (string, error) {
 			}
 		}
 	}
-	for a := firstVIP; a.Compare(lastVIP) <= 0; a = a.Next() {
+	for a := first; a.Compare(last) <= 0; a = a.Next() {
 		if !used[a.String()] {
 			return a.String(), nil
 		}
 	}
-	return "", fmt.Errorf("no free VIP left between %s and %s", firstVIP, lastVIP)
+	return "", fmt.Errorf("no free VIP left between %s and %s", first, last)
 }
 
 // vipOwner names the load balancer whose VIP is addr, or returns "".

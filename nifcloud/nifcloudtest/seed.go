@@ -89,7 +89,7 @@ func (s *Server) allocateSeedVIPs() error {
 		if st.dnsName != "" {
 			continue
 		}
-		vip, err := s.allocateVIP()
+		vip, err := s.allocateVIP(st.ipVersion)
 		if err != nil {
 			return fmt.Errorf("load balancer %q: %w", st.name, err)
 		}
@@ -99,7 +99,7 @@ func (s *Server) allocateSeedVIPs() error {
 		if st.dnsName != "" {
 			continue
 		}
-		vip, err := s.allocateVIP()
+		vip, err := s.allocateVIP("v4")
 		if err != nil {
 			return fmt.Errorf("elastic load balancer %q: %w", st.name, err)
 		}
@@ -150,16 +150,6 @@ func (s *Server) seedLB(lb LoadBalancer, now time.Time) (*lbState, error) {
 		createdTime:             lb.CreatedTime,
 		visibleAt:               lb.VisibleAt,
 	}
-	if lb.DNSName != "" {
-		a, err := netip.ParseAddr(lb.DNSName)
-		if err != nil || !a.Is4() {
-			return nil, fmt.Errorf("dns name %q: want an IPv4 address", lb.DNSName)
-		}
-		if owner := s.vipOwner(a.String()); owner != "" {
-			return nil, fmt.Errorf("dns name %q: used by %s", lb.DNSName, owner)
-		}
-		st.dnsName = a.String()
-	}
 	if len(st.zones) == 0 {
 		st.zones = []string{defaultZone}
 	}
@@ -170,6 +160,9 @@ func (s *Server) seedLB(lb LoadBalancer, now time.Time) (*lbState, error) {
 		st.createdTime = now
 	}
 	if err := checkLBSettings(st); err != nil {
+		return nil, err
+	}
+	if err := s.seedVIP(st, lb.DNSName); err != nil {
 		return nil, err
 	}
 	if len(lb.Ports) == 0 || len(lb.Ports) > maxPorts {
@@ -188,6 +181,27 @@ func (s *Server) seedLB(lb LoadBalancer, now time.Time) (*lbState, error) {
 		st.ports = append(st.ports, ps)
 	}
 	return st, nil
+}
+
+// seedVIP checks a seeded VIP, if any, and gives it to st: an address of
+// the family of st's IP version that no other load balancer has.
+func (s *Server) seedVIP(st *lbState, vip string) error {
+	if vip == "" {
+		return nil
+	}
+	a, err := netip.ParseAddr(vip)
+	family := "IPv4"
+	if st.ipVersion == "v6" {
+		family = "IPv6"
+	}
+	if err != nil || a.Zone() != "" || a.Is4() == (family == "IPv6") {
+		return fmt.Errorf("dns name %q: want an %s address (ip version %s)", vip, family, st.ipVersion)
+	}
+	if owner := s.vipOwner(a.String()); owner != "" {
+		return fmt.Errorf("dns name %q: used by %s", vip, owner)
+	}
+	st.dnsName = a.String()
+	return nil
 }
 
 // checkLBSettings checks the enumerated settings of a load balancer.

@@ -149,6 +149,9 @@ func TestNewRefusesBadOptions(t *testing.T) {
 		{"bad name", lb(func(l *nifcloudtest.LoadBalancer) { l.Name = "web_lb" }), `name "web_lb"`},
 		{"duplicate name", func(o *nifcloudtest.Options) { o.LoadBalancers = append(o.LoadBalancers, o.LoadBalancers[0]) }, "given twice"},
 		{"bad VIP", lb(func(l *nifcloudtest.LoadBalancer) { l.DNSName = "lb.example.com" }), "want an IPv4 address"},
+		{"IPv6 VIP of an IPv4 load balancer", lb(func(l *nifcloudtest.LoadBalancer) { l.DNSName = "2001:db8::1" }), "want an IPv4 address (ip version v4)"},
+		{"IPv4 VIP of an IPv6 load balancer", lb(func(l *nifcloudtest.LoadBalancer) { l.DNSName = "198.51.100.99"; l.IPVersion = "v6" }),
+			"want an IPv6 address (ip version v6)"},
 		{"duplicate VIP", func(o *nifcloudtest.Options) {
 			o.LoadBalancers = append(o.LoadBalancers, nifcloudtest.LoadBalancer{Name: "b", DNSName: "198.51.100.20",
 				Ports: []nifcloudtest.Port{{LoadBalancerPort: 80}}})
