@@ -350,8 +350,18 @@ func (o *compiledOption) compile() []error {
 		}
 		o.choices = append(o.choices, v)
 	}
+	return append(errs, o.compileDefault()...)
+}
+
+// compileDefault converts the option's default and checks it against its
+// type and choices.
+func (o *compiledOption) compileDefault() []error {
 	if o.Default == nil {
-		return errs
+		return nil
+	}
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("option %q: "+format, append([]any{o.Name}, args...)...))
 	}
 	if o.Required {
 		// AnsibleModule's wording.
