@@ -40,9 +40,20 @@ func binary(t *testing.T) string {
 // checking that it printed one JSON object and nothing on stderr.
 func result(t *testing.T, cmd *exec.Cmd) (int, map[string]any) {
 	t.Helper()
+	return resultOf(t, cmd, nil)
+}
+
+// resultOf is result, calling started, when not nil, with the process once
+// it runs.
+func resultOf(t *testing.T, cmd *exec.Cmd, started func(*os.Process)) (int, map[string]any) {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
+	require.NoError(t, cmd.Start())
+	if started != nil {
+		started(cmd.Process)
+	}
+	err := cmd.Wait()
 	code := 0
 	var exitErr *exec.ExitError
 	if errors.As(err, &exitErr) {
@@ -93,7 +104,7 @@ func TestInterrupted(t *testing.T) {
 		LoadBalancers: []nifcloudtest.LoadBalancer{{Name: "weblb01", Ports: []nifcloudtest.Port{{LoadBalancerPort: 80, InstancePort: 8080, Members: []nifcloudtest.Member{{InstanceID: "web001"}}}}}},
 	})
 	require.NoError(t, err)
-	var cmd *exec.Cmd
+	proc := make(chan *os.Process, 1) // the run's process, once it runs
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -101,7 +112,7 @@ func TestInterrupted(t *testing.T) {
 			// The register is applied, but its reply never comes: the
 			// run is interrupted while it waits.
 			emu.ServeHTTP(httptest.NewRecorder(), r)
-			assert.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+			assert.NoError(t, (<-proc).Signal(syscall.SIGTERM))
 			select {
 			case <-r.Context().Done():
 			case <-time.After(10 * time.Second):
@@ -113,9 +124,9 @@ func TestInterrupted(t *testing.T) {
 	t.Cleanup(srv.Close)
 	args := filepath.Join(t.TempDir(), "args.json")
 	require.NoError(t, os.WriteFile(args, []byte(`{"endpoint": "`+srv.URL+`", "loadbalancer_name": "weblb01", "loadbalancer_port": 80, "instance_port": 8080, "instance_ids": "web003"}`), 0o600))
-	cmd = exec.Command(bin, args)
+	cmd := exec.Command(bin, args)
 	cmd.Env = []string{"NIFCLOUD_ACCESS_KEY_ID=" + cred.AccessKeyID, "NIFCLOUD_SECRET_ACCESS_KEY=" + cred.SecretAccessKey}
-	code, res := result(t, cmd)
+	code, res := resultOf(t, cmd, func(p *os.Process) { proc <- p })
 	assert.Equal(t, 1, code)
 	assert.Equal(t, true, res["failed"])
 	assert.Equal(t, true, res["changed"], "what a lost register may have applied counts")
