@@ -60,7 +60,8 @@ func emulator(t *testing.T) demo {
 }
 
 // example runs examples/NAME as the README says: from the repository root,
-// with the installed collection, the emulator's endpoint in
+// with the collection as make collection assembles it, the emulator's
+// endpoint in
 // NIFCLOUD_ENDPOINT_URL and the credentials given (key and secret) in the
 // environment, and extra arguments. It returns the output.
 func example(t *testing.T, name string, d demo, key, secret string, args ...string) string {
@@ -69,7 +70,7 @@ func example(t *testing.T, name string, d demo, key, secret string, args ...stri
 	cmd := exec.Command("ansible-playbook", append([]string{"-i", "playbooks/examples/inventory.ini", "playbooks/examples/" + name}, args...)...)
 	cmd.Dir = ".."
 	cmd.Env = ansibleEnv(t.TempDir(),
-		"ANSIBLE_COLLECTIONS_PATH="+r.collections,
+		"ANSIBLE_COLLECTIONS_PATH="+filepath.Join(r.build, "collection"),
 		"NIFCLOUD_ENDPOINT_URL="+d.endpoint,
 		"NIFCLOUD_ACCESS_KEY_ID="+key,
 		"NIFCLOUD_SECRET_ACCESS_KEY="+secret,
@@ -138,4 +139,11 @@ func TestExampleVault(t *testing.T) {
 
 	got := example(t, "credentials_vault.yml", d, "WRONGACCESSKEY000001", "wrong-secret", "-e", "@"+vault, "--vault-password-file", password)
 	assert.Equal(t, recap{ok: 1}, parseRecap(t, got))
+}
+
+// TestReadmeFirstPlaybook checks that the first playbook of the README is
+// examples/minimal.yml, which TestExamples runs.
+func TestReadmeFirstPlaybook(t *testing.T) {
+	minimal := readFile(t, filepath.Join("examples", "minimal.yml"))
+	assert.Contains(t, readFile(t, filepath.Join("..", "README.md")), "```yaml\n"+minimal+"```\n")
 }

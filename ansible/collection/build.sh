@@ -32,6 +32,7 @@ modules=()
 for doc in library/*.yml; do
 	modules+=("$(basename "$doc" .yml)")
 done
+command -v ansible-galaxy >/dev/null || { echo "build.sh: ansible-galaxy not found: install ansible-core" >&2; exit 1; }
 binaries=("$build"/bin/nifcloud_lb_*)
 [ -e "${binaries[0]}" ] || { echo "build.sh: no binaries in $build/bin" >&2; exit 1; }
 
