@@ -47,6 +47,8 @@ func makeCmd(args ...string) *exec.Cmd {
 // installed with ansible-galaxy.
 type release struct {
 	build, dist string
+	// tarball is the collection's, in build.
+	tarball string
 	// collections is the collections path the collection is installed in.
 	collections string
 	err         error
@@ -63,15 +65,16 @@ var (
 func builtRelease(t *testing.T) release {
 	t.Helper()
 	requireAnsible(t)
+	tarball := collectionName(t, "-") + "-" + version(t) + ".tar.gz"
 	releaseOnce.Do(func() {
 		r := release{build: filepath.Join(work, "build"), dist: filepath.Join(work, "dist"), collections: filepath.Join(work, "collections")}
+		r.tarball = filepath.Join(r.build, tarball)
 		defer func() { built = r }()
 		if out, err := makeCmd("-j4", "dist", "BUILD="+r.build, "DIST="+r.dist).CombinedOutput(); err != nil {
 			r.err = errors.New("make dist: " + err.Error() + "\n" + string(out))
 			return
 		}
-		install := exec.Command("ansible-galaxy", "collection", "install", "-p", r.collections,
-			filepath.Join(r.build, collectionName(t, "-")+"-"+version(t)+".tar.gz"))
+		install := exec.Command("ansible-galaxy", "collection", "install", "-p", r.collections, r.tarball)
 		install.Env = ansibleEnv(work)
 		if out, err := install.CombinedOutput(); err != nil {
 			r.err = errors.New("ansible-galaxy collection install: " + err.Error() + "\n" + string(out))
@@ -132,7 +135,7 @@ func TestCollection(t *testing.T) {
 	r := builtRelease(t)
 	fqcn := collectionName(t, ".")
 	t.Run("tarball", func(t *testing.T) {
-		info, err := os.Stat(filepath.Join(r.build, collectionName(t, "-")+"-"+version(t)+".tar.gz"))
+		info, err := os.Stat(r.tarball)
 		require.NoError(t, err)
 		assert.Less(t, info.Size(), int64(40e6), "the collection tarball stays under 40 MB")
 		root := filepath.Join(r.collections, "ansible_collections", strings.ReplaceAll(fqcn, ".", "/"))
@@ -158,7 +161,7 @@ func TestCollection(t *testing.T) {
 			assert.Contains(t, names, m, "tests/collection.yml must run every module by its FQCN: add a task of %s.%s", fqcn, m)
 		}
 		run := playbook(t, "collection.yml", play{collections: r.collections})
-		assert.Equal(t, recap{ok: 4, changed: 1, ignored: 1}, run.recap, "play recap of localhost")
+		assert.Equal(t, recap{ok: 7, changed: 2, ignored: 1}, run.recap, "play recap of localhost")
 		assert.Equal(t, recap{ok: 2, changed: 1}, hostRecap(t, run.output, "web001"))
 		assert.Equal(t, recap{ok: 3, ignored: 1}, hostRecap(t, run.output, "web002"))
 		assert.Equal(t, []string{"web001", "web002", "web004"}, run.emu.Members("weblb01", 80, 8080))

@@ -211,6 +211,8 @@ func install(t *testing.T, lib string) {
 // ansibleEnv is the environment of Ansible's commands in the tests: this
 // process's, without any NIFCLOUD_ variable, with home (Ansible's own
 // temporary files stay in the test's folder), plain output, and extra.
+// Ansible expands the async folder's "~" with the user's home, not HOME:
+// it is given whole, so that async tasks find their results.
 func ansibleEnv(home string, extra ...string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
@@ -220,6 +222,7 @@ func ansibleEnv(home string, extra ...string) []string {
 	}
 	env = append(env,
 		"HOME="+home,
+		"ANSIBLE_ASYNC_DIR="+filepath.Join(home, ".ansible_async"),
 		"ANSIBLE_NOCOLOR=1",
 		"ANSIBLE_LOCALHOST_WARNING=false",
 		"ANSIBLE_INVENTORY_UNPARSED_WARNING=false",
