@@ -90,9 +90,10 @@ lint:
 demo: build
 	./playbooks/demo/demo.sh
 
-# bench runs and times the test suite (make test) first, then measures.
+# bench runs and times the test suite (make test) first, then measures. It
+# sizes the platform binaries that make dist packs (build/bin).
 bench: build dist
-	$(GO) run ./nifcloud/bench -module $(BIN) -dist $(DIST) -out BENCHMARKS.md -time-test '$(MAKE) --no-print-directory test'
+	$(GO) run ./nifcloud/bench -module $(BIN) -dist $(BUILD)/bin -out BENCHMARKS.md -time-test '$(MAKE) --no-print-directory test'
 
 
 clean:
