@@ -24,6 +24,8 @@ MODULES := $(basename $(notdir $(wildcard library/*.yml)))
 LINKS := $(filter-out nifcloud_lb,$(MODULES))
 BUILD := build
 DIST := dist
+# sha256sum, or macOS's equivalent.
+SHA256SUM := $(shell command -v sha256sum >/dev/null && echo sha256sum || echo shasum -a 256)
 # The platforms of the collection and dist, SYSTEM_ARCHITECTURE as the
 # collection's action plugin names them (uname -s in lower case; x86_64,
 # arm64). Go calls x86_64 amd64.
@@ -71,7 +73,7 @@ dist: collection
 		tar -czf $(DIST)/$$dir.tar.gz -C $(BUILD)/dist $$dir; \
 	done
 	cp $(BUILD)/$(COLLECTION)-$(VERSION).tar.gz $(DIST)/
-	cd $(DIST) && sha256sum nifcloud_lb-$(VERSION)-*.tar.gz $(COLLECTION)-$(VERSION).tar.gz > SHA256SUMS
+	cd $(DIST) && $(SHA256SUM) nifcloud_lb-$(VERSION)-*.tar.gz $(COLLECTION)-$(VERSION).tar.gz > SHA256SUMS
 	@cat $(DIST)/SHA256SUMS
 
 test: build
