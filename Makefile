@@ -1,43 +1,79 @@
-# nifcloud_lb: build, test, lint, demo and benchmark the Ansible module.
+# nifcloud_lb: build, test, lint, demo, benchmark and ship the Ansible modules.
 #
-#   make build   static binary for this machine at library/nifcloud_lb, and a
-#                link to it under each other module's name
-#   make test    every test, the real ansible-playbook tests included
-#   make lint    gofmt, go vet, staticcheck, go mod tidy is a no-op
-#   make demo    a rolling-deploy walk-through against the local emulator
-#   make bench   benchmarks, written to BENCHMARKS.md
-#   make dist    binaries for Linux and macOS (amd64, arm64) with checksums
-#   make clean   remove what the targets above produced
+#   make build        static binary for this machine at library/nifcloud_lb, and
+#                     a link to it under each other module's name
+#   make install DEST=path/to/project/library
+#                     the same in another library/ folder, with the sidecar docs
+#   make test         every test, the real ansible-playbook tests included
+#   make lint         gofmt, go vet, staticcheck, go mod tidy is a no-op
+#   make demo         a rolling-deploy walk-through against the local emulator
+#   make bench        benchmarks, written to BENCHMARKS.md
+#   make collection   the Ansible collection, with binaries for Linux and macOS
+#                     (x86_64, arm64): build/NAMESPACE-NAME-VERSION.tar.gz
+#   make dist         versioned archives (one library/ folder per platform, and
+#                     the collection) with SHA256SUMS, in dist/
+#   make clean        remove what the targets above produced
 SHELL := /bin/bash
 GO ?= go
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -s -w -X main.version=$(VERSION)
+# The version lives in main.go (var version = "..."), and only there.
+VERSION := $(shell sed -n 's/^var version = "\(.*\)"$$/\1/p' main.go)
+LDFLAGS := -s -w
 BIN := library/nifcloud_lb
 # The modules of the binary: one sidecar documentation file each.
 MODULES := $(basename $(notdir $(wildcard library/*.yml)))
+LINKS := $(filter-out nifcloud_lb,$(MODULES))
+BUILD := build
 DIST := dist
-# os/arch pairs of dist, named as Ansible's facts name them:
-# nifcloud_lb_<ansible_system|lower>_<ansible_architecture>.
-PLATFORMS := linux/amd64:linux_x86_64 linux/arm64:linux_aarch64 darwin/amd64:darwin_x86_64 darwin/arm64:darwin_arm64
+# sha256sum, or macOS's equivalent.
+SHA256SUM := $(shell command -v sha256sum >/dev/null && echo sha256sum || echo shasum -a 256)
+# The platforms of the collection and dist, SYSTEM_ARCHITECTURE as the
+# collection's action plugin names them (uname -s in lower case; x86_64,
+# arm64). Go calls x86_64 amd64.
+PLATFORMS := linux_x86_64 linux_arm64 darwin_x86_64 darwin_arm64
+PLATFORM_BINS := $(PLATFORMS:%=$(BUILD)/bin/nifcloud_lb_%)
+# The collection's namespace and name, from its galaxy.yml template.
+COLLECTION_SRC := ansible/collection
+COLLECTION := $(shell sed -n 's/^namespace: *//p' $(COLLECTION_SRC)/galaxy.yml.in)-$(shell sed -n 's/^name: *//p' $(COLLECTION_SRC)/galaxy.yml.in)
 
-.PHONY: all build dist test race lint demo bench clean
+.PHONY: all build install collection dist test race lint demo bench clean FORCE
 
 all: build
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
-	@for m in $(filter-out nifcloud_lb,$(MODULES)); do ln -sfn nifcloud_lb library/$$m; done
+	@for m in $(LINKS); do ln -sfn nifcloud_lb $(dir $(BIN))$$m; done
 
-dist:
-	@mkdir -p $(DIST)
+install:
+	@[ -n "$(DEST)" ] || { echo "make install: say where, as in: make install DEST=path/to/project/library" >&2; exit 2; }
+	@$(MAKE) --no-print-directory build
+	mkdir -p "$(DEST)"
+	install -m 0755 $(BIN) "$(DEST)/nifcloud_lb"
+	@for m in $(LINKS); do ln -sfn nifcloud_lb "$(DEST)/$$m"; done
+	install -m 0644 $(MODULES:%=library/%.yml) "$(DEST)/"
+
+# One static binary per platform (make -j builds them side by side).
+$(BUILD)/bin/nifcloud_lb_%: FORCE
+	@system=$*; system=$${system%%_*}; arch=$*; arch=$${arch#*_}; arch=$${arch/x86_64/amd64}; \
+	echo "building $@ ($$system/$$arch)"; \
+	CGO_ENABLED=0 GOOS=$$system GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $@ .
+
+collection: $(PLATFORM_BINS)
+	$(COLLECTION_SRC)/build.sh $(BUILD) $(VERSION)
+
+# dist: nifcloud_lb-VERSION-PLATFORM.tar.gz holds a library/ folder's files
+# (the binary, its links, the sidecars) under nifcloud_lb-VERSION-PLATFORM/.
+dist: collection
+	rm -rf $(DIST) && mkdir -p $(DIST)
 	@set -e; for p in $(PLATFORMS); do \
-		target=$${p%%:*}; name=$${p##*:}; \
-		echo "building $(DIST)/nifcloud_lb_$$name"; \
-		CGO_ENABLED=0 GOOS=$${target%%/*} GOARCH=$${target##*/} \
-			$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(DIST)/nifcloud_lb_$$name . ; \
+		dir=nifcloud_lb-$(VERSION)-$$p; stage=$(BUILD)/dist/$$dir; \
+		rm -rf $$stage; mkdir -p $$stage; \
+		cp $(BUILD)/bin/nifcloud_lb_$$p $$stage/nifcloud_lb; \
+		for m in $(LINKS); do ln -s nifcloud_lb $$stage/$$m; done; \
+		cp $(MODULES:%=library/%.yml) $$stage/; \
+		tar -czf $(DIST)/$$dir.tar.gz -C $(BUILD)/dist $$dir; \
 	done
-	cp library/nifcloud_lb.yml $(DIST)/
-	cd $(DIST) && sha256sum nifcloud_lb_* nifcloud_lb.yml > SHA256SUMS
+	cp $(BUILD)/$(COLLECTION)-$(VERSION).tar.gz $(DIST)/
+	cd $(DIST) && $(SHA256SUM) nifcloud_lb-$(VERSION)-*.tar.gz $(COLLECTION)-$(VERSION).tar.gz > SHA256SUMS
 	@cat $(DIST)/SHA256SUMS
 
 test: build
@@ -56,11 +92,14 @@ lint:
 demo: build
 	./playbooks/demo/demo.sh
 
-# bench runs and times the test suite (make test) first, then measures.
+# bench runs and times the test suite (make test) first, then measures. It
+# sizes the platform binaries that make dist packs (build/bin).
 bench: build dist
-	$(GO) run ./nifcloud/bench -module $(BIN) -dist $(DIST) -out BENCHMARKS.md -time-test '$(MAKE) --no-print-directory test'
+	$(GO) run ./nifcloud/bench -module $(BIN) -dist $(BUILD)/bin -out BENCHMARKS.md -time-test '$(MAKE) --no-print-directory test'
 
 
 clean:
-	rm -f $(BIN) $(addprefix library/,$(filter-out nifcloud_lb,$(MODULES)))
-	rm -rf $(DIST)
+	rm -f $(BIN) $(addprefix library/,$(LINKS))
+	rm -rf $(BUILD) $(DIST)
+
+FORCE:

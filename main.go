@@ -19,8 +19,10 @@ import (
 	"nifcloud_lb/nifcloud/modules"
 )
 
-// version is stamped at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// version is the version of the binary, the collection, the sidecar docs
+// and the dist archives: the Makefile reads it here, and --version prints it.
+// Change it only together with CHANGELOG.md.
+var version = "2.0.0"
 
 func main() {
 	ctx, stop := ansible.SignalContext(context.Background())
