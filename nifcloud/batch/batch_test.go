@@ -257,3 +257,24 @@ func TestOrphansAndDeadRuns(t *testing.T) {
 	_, err = os.Stat(filepath.Join(q.dir, "0000000000000000001-dead.req"))
 	assert.True(t, os.IsNotExist(err), "the request of a dead run is removed")
 }
+
+// TestAnswered covers the moment a holder reads a taken request whose run
+// is cleaning up: it read the request file, then the run removed the file
+// and its outcome. Serving it again would apply it twice
+// (TestDoCombinesConcurrentRuns caught this about once in 75 runs).
+func TestAnswered(t *testing.T) {
+	q, err := Open(t.TempDir(), "lb")
+	require.NoError(t, err)
+	taken := req("tk", true, "web2")
+	taken.file, taken.Orphaned = "0000000000000000001-tk", true
+	path := q.path(taken.file, ".taken")
+	require.NoError(t, os.WriteFile(path, nil, 0o600))
+	assert.False(t, q.answered(taken), "taken, no outcome, file still there: its holder died")
+	q.answer(taken, Outcome{})
+	assert.True(t, q.answered(taken), "its outcome is written")
+	q.remove(taken)
+	assert.True(t, q.answered(taken), "its run read the outcome and removed its files meanwhile")
+	queued := req("rq", true, "web3")
+	queued.file = "0000000000000000002-rq"
+	assert.False(t, q.answered(queued), "a queued request is served")
+}

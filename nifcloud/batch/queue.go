@@ -161,7 +161,8 @@ func (q *Queue) outcome(id string) (Outcome, bool) {
 	return out, true
 }
 
-// remove deletes the files of a request: its own run's, when it ends.
+// remove deletes the files of a request: its own run's, when it ends. The
+// .out goes last (see answered).
 func (q *Queue) remove(req Request) {
 	for _, p := range []string{q.path(req.file, ".req"), q.path(req.file, ".taken"), q.path(req.file, ".withdrawn"), q.path(req.ID, ".out")} {
 		os.Remove(p)
@@ -228,14 +229,30 @@ func (q *Queue) pending() []Request {
 			os.Remove(q.path(r.ID, ".out"))
 			continue
 		}
-		if _, answered := q.outcome(r.ID); answered {
+		r.file, r.Orphaned = name, ext == ".taken"
+		if q.answered(r) {
 			continue
 		}
-		r.file, r.Orphaned = name, ext == ".taken"
 		out = append(out, r)
 	}
 	slices.SortFunc(out, func(a, b Request) int { return strings.Compare(a.file, b.file) })
 	return out
+}
+
+// answered reports whether request r, read from its file, needs no
+// serving: its outcome is written, or (a taken request) its run has read
+// the outcome and removed its files since. remove deletes a request's
+// .taken file before its .out, so a taken request whose outcome is missing
+// but whose file is still there was never answered: its holder died.
+func (q *Queue) answered(r Request) bool {
+	if _, ok := q.outcome(r.ID); ok {
+		return true
+	}
+	if !r.Orphaned {
+		return false
+	}
+	_, err := os.Stat(q.path(r.file, ".taken"))
+	return err != nil
 }
 
 // alive reports whether process pid runs.
