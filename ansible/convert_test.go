@@ -247,6 +247,11 @@ func TestScrubberEncodings(t *testing.T) {
 		assert.Equal(t, "sig ******** end", s.text(text), name)
 	}
 	assert.Equal(t, "a ******** b", s.text(`a p@ss w\"rd b`), "a Go-quoted secret")
+
+	slashed := newScrubber(map[string]struct{}{"ZObtULNrER/Gr2ihMum5+h9/nWTFOuSLAFY2m+I6RS4=": {}, "it's": {}, "short": {}})
+	assert.Equal(t, `{"error": "bad signature ********"}`, slashed.text(`{"error": "bad signature ZObtULNrER\/Gr2ihMum5+h9\/nWTFOuSLAFY2m+I6RS4="}`),
+		"JSON may write / as \\/")
+	assert.Equal(t, `'********' and ********`, slashed.text(`'it\'s' and sh\u006frt`), "a Python-escaped quote; every secret in one scan")
 	assert.Equal(t, "a ******** b", s.text(`a p%40ss+w%22rd b`), "a form-encoded secret")
 	assert.Equal(t, "nothing + here & 100%", s.text("nothing + here & 100%"), "other text is left alone")
 	assert.Equal(t, NoLogPlaceholder, s.text(sig))

@@ -1,6 +1,7 @@
 package ansible
 
 import (
+	"maps"
 	"sort"
 	"sync"
 )
@@ -52,6 +53,18 @@ func (m *Module) AddNoLogValue(secret string) {
 		m.noLog[secret] = struct{}{}
 		m.mu.Unlock()
 	}
+}
+
+// Scrub masks in s every no_log value known so far, in every encoding the
+// output is scrubbed of. It is for text that leaves the run by another way
+// than its result: what a run writes for another run to report, which that
+// run's own scrubbing cannot know the secrets of (this run's signatures).
+// It is safe for concurrent use.
+func (m *Module) Scrub(s string) string {
+	m.mu.Lock()
+	secrets := maps.Clone(m.noLog)
+	m.mu.Unlock()
+	return newScrubber(secrets).text(s)
 }
 
 // NoLogValues returns the secrets that will be scrubbed from the output,

@@ -50,11 +50,13 @@ func collectNoLog(v any, into map[string]struct{}) {
 // scrubber removes no_log values from output as AnsibleModule's
 // remove_values does, and also in the encodings a server may echo them in:
 // percent-encoding (any case), XML/HTML character references and entities,
-// JSON and Go string escapes, and a value split by CDATA sections.
+// JSON, Go and Python string escapes, and a value split by CDATA sections.
+// A value re-encoded as a whole (base64 of the secret, hex) is not
+// recognised: no server is known to echo a request that way.
 type scrubber struct {
 	secrets []string // longest first, so that a secret is replaced before a shorter one inside it
 	set     map[string]struct{}
-	encoded []*regexp.Regexp // built on first need, one per secret
+	encoded *regexp.Regexp // built on first need: every encoded form of every secret, longest secret first
 }
 
 func newScrubber(secrets map[string]struct{}) *scrubber {
@@ -94,22 +96,24 @@ func (s *scrubber) text(v string) string {
 		return v
 	}
 	if s.encoded == nil {
-		for _, secret := range s.secrets {
-			s.encoded = append(s.encoded, encodedForms(secret))
+		forms := make([]string, len(s.secrets))
+		for i, secret := range s.secrets {
+			forms[i] = encodedForms(secret)
 		}
+		s.encoded = regexp.MustCompile(strings.Join(forms, "|"))
 	}
-	for _, re := range s.encoded {
-		v = re.ReplaceAllLiteralString(v, noLogMask)
-	}
+	v = s.encoded.ReplaceAllLiteralString(v, noLogMask)
 	return v
 }
 
 // cdataSplit is what splits a text across two CDATA sections.
 const cdataSplit = `(?:\]\]><!\[CDATA\[)?`
 
-// encodedForms returns a regexp matching secret with any of its characters
-// written in any of the encodings the scrubber knows.
-func encodedForms(secret string) *regexp.Regexp {
+// encodedForms returns the regexp of secret with any of its characters
+// written in any of the encodings the scrubber knows. The scrubber joins
+// those of all secrets into one, so that a string is scanned once however
+// many signatures a run made.
+func encodedForms(secret string) string {
 	var b strings.Builder
 	for i, r := range secret {
 		if i > 0 {
@@ -119,14 +123,16 @@ func encodedForms(secret string) *regexp.Regexp {
 		b.WriteString(strings.Join(runeForms(r), "|"))
 		b.WriteString(")")
 	}
-	return regexp.MustCompile(b.String())
+	return b.String()
 }
 
 // namedForms are the named character references of the characters that
-// base64 signatures and XML text use.
+// base64 signatures and XML text use, and their backslash escapes (JSON
+// writes "/" as "\/" where it likes; Python and JavaScript write "'" as
+// "\'").
 var namedForms = map[rune][]string{
-	'&': {"&amp;"}, '<': {"&lt;"}, '>': {"&gt;"}, '"': {"&quot;", `\\"`}, '\'': {"&apos;"},
-	'+': {"&plus;"}, '/': {"&sol;"}, '=': {"&equals;"}, '\\': {`\\\\`}, ' ': {`\+`},
+	'&': {"&amp;"}, '<': {"&lt;"}, '>': {"&gt;"}, '"': {"&quot;", `\\"`}, '\'': {"&apos;", `\\'`},
+	'+': {"&plus;"}, '/': {"&sol;", `\\/`}, '=': {"&equals;"}, '\\': {`\\\\`}, ' ': {`\+`},
 }
 
 // runeForms returns the regexps of the ways r can be written.

@@ -68,9 +68,13 @@ func ParseEndpoint(s string) (*url.URL, error) {
 		s = "https://" + s
 	}
 	u, err := url.Parse(s)
+	if err != nil && strings.Contains(s, "@") {
+		// The reason may quote a piece of the user information (a
+		// password): say only what is wrong.
+		return nil, errors.New("invalid endpoint: user information is not allowed")
+	}
 	if err != nil {
-		// url.Error repeats the whole input, which may hold user
-		// information; report only the reason.
+		// url.Error repeats the whole input; report only the reason.
 		var uerr *url.Error
 		if errors.As(err, &uerr) {
 			err = uerr.Err

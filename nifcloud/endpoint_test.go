@@ -69,7 +69,8 @@ func TestParseEndpoint(t *testing.T) {
 		{in: "host:", wantErr: "invalid endpoint: empty port"},
 		{in: "host:abc", wantErr: "invalid endpoint: invalid port"},
 		{in: "https://ho st/", wantErr: "invalid endpoint: invalid character"},
-		{in: "https://user:secret@ho st/", wantErr: "invalid endpoint:"},
+		{in: "https://user:secret@ho st/", wantErr: "invalid endpoint: user information is not allowed"},
+		{in: "http://u:Se/cret+K@127.0.0.1:1/", wantErr: "invalid endpoint: user information is not allowed"}, // the parser's reason would quote ":Se"
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -80,6 +81,7 @@ func TestParseEndpoint(t *testing.T) {
 				assert.Contains(t, err.Error(), tt.wantErr)
 				assert.NotContains(t, err.Error(), "secret", "user information must not be echoed")
 				assert.NotContains(t, err.Error(), "pass@", "user information must not be echoed")
+				assert.NotContains(t, err.Error(), ":Se", "not even a piece of it")
 				return
 			}
 			require.NoError(t, err)

@@ -26,7 +26,6 @@
 package batch
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -222,15 +221,3 @@ const (
 	firstPoll = 5 * time.Millisecond
 	maxPoll   = 50 * time.Millisecond
 )
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}

@@ -150,7 +150,7 @@ func TestDoAlone(t *testing.T) {
 	require.NoError(t, err)
 	s := &serveCounting{}
 	stamp := ReadStamp(root, "lb")
-	out, err := q.Do(t.Context(), req("", true, "web1"), stamp, time.Now().Add(time.Second), s.serve)
+	out, err := q.Do(t.Context(), req("", true, "web1"), stamp, time.Second, s.serve)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"web1"}, out.Registered)
 	assert.Equal(t, []bool{false}, s.fresh, "the counter did not move since the run's read")
@@ -158,7 +158,7 @@ func TestDoAlone(t *testing.T) {
 	assert.True(t, ReadStamp(root, "lb").n == 1)
 	assert.False(t, q.StampAfter(out).moved(), "the run's own change does not make its next read stale")
 
-	out, err = q.Do(t.Context(), req("", true, "web2"), stamp, time.Now().Add(time.Second), s.serve)
+	out, err = q.Do(t.Context(), req("", true, "web2"), stamp, time.Second, s.serve)
 	require.NoError(t, err)
 	assert.Equal(t, []bool{false, true}, s.fresh, "a stale stamp makes the holder read again")
 	entries, err := os.ReadDir(q.dir)
@@ -192,7 +192,7 @@ func TestDoCombinesConcurrentRuns(t *testing.T) {
 				return
 			}
 			name := "web" + itoa(i)
-			out, err := q.Do(context.Background(), req("", true, name), ReadStamp(root, "lb"), time.Now().Add(10*time.Second), s.serve)
+			out, err := q.Do(context.Background(), req("", true, name), ReadStamp(root, "lb"), 10*time.Second, s.serve)
 			if err != nil || out.Unknown {
 				failed.Add(1)
 				return
@@ -222,7 +222,7 @@ func TestDoWithdrawsAtTheDeadline(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, ok)
 	defer held.unlock()
-	_, err = q.Do(t.Context(), req("", true, "web1"), ReadStamp(root, "lb"), time.Now().Add(30*time.Millisecond), (&serveCounting{}).serve)
+	_, err = q.Do(t.Context(), req("", true, "web1"), ReadStamp(root, "lb"), 30*time.Millisecond, (&serveCounting{}).serve)
 	assert.ErrorContains(t, err, "waited too long for another run on this machine that is changing the same load balancer")
 	entries, _ := os.ReadDir(q.dir)
 	for _, e := range entries {
@@ -247,7 +247,7 @@ func TestOrphansAndDeadRuns(t *testing.T) {
 	write("0000000000000000002-orph.taken", orphan)
 
 	s := &serveCounting{}
-	out, err := q.Do(t.Context(), req("", true, "web1"), ReadStamp(root, "lb"), time.Now().Add(time.Second), s.serve)
+	out, err := q.Do(t.Context(), req("", true, "web1"), ReadStamp(root, "lb"), time.Second, s.serve)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"web1"}, out.Registered)
 	assert.Equal(t, [][]string{{"web7"}, {"web1"}}, s.batches, "the orphan is served again, alone, first; the dead run's request is dropped")

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"nifcloud_lb/nifcloud"
 )
 
 // Listener identifies one listener of the queue's load balancer.
@@ -104,10 +106,12 @@ type Serve func(ctx context.Context, l Listener, reqs []Request, fresh bool) Res
 // Do submits req and waits for its outcome: served by another run, or by
 // this one once it holds the lock (then it serves every request queued at
 // that moment that may go with its own, through serve). stamp is
-// ReadStamp, taken before the caller read the load balancer. Waiting ends at deadline
-// (or with ctx): a request no holder took is withdrawn and Do fails; one a
-// holder is applying gives an Unknown outcome.
-func (q *Queue) Do(ctx context.Context, req Request, stamp Stamp, deadline time.Time, serve Serve) (Outcome, error) {
+// ReadStamp, taken before the caller read the load balancer. Waiting ends
+// after wait, in real time since other processes hold the lock (or with
+// ctx): a request no holder took is withdrawn and Do fails; one a holder is
+// applying gives an Unknown outcome.
+func (q *Queue) Do(ctx context.Context, req Request, stamp Stamp, wait time.Duration, serve Serve) (Outcome, error) {
+	deadline := time.Now().Add(wait)
 	req.ID, req.PID = newID(), os.Getpid()
 	req.file = fmt.Sprintf("%019d-%s", time.Now().UnixNano(), req.ID)
 	data, err := json.Marshal(req)
@@ -130,7 +134,7 @@ func (q *Queue) Do(ctx context.Context, req Request, stamp Stamp, deadline time.
 			defer l.unlock()
 			return q.hold(ctx, req, stamp, serve)
 		}
-		if time.Now().After(deadline) || sleep(ctx, poll) != nil {
+		if time.Now().After(deadline) || nifcloud.SystemClock.Sleep(ctx, poll) != nil {
 			return q.withdraw(req)
 		}
 	}

@@ -849,3 +849,69 @@ func TestEchoedSignaturesNeverLeak(t *testing.T) {
 	assert.NotContains(t, out, testSecret)
 	assert.Contains(t, out, "********")
 }
+
+// TestBatchedRunsNeverReportAnotherRunsSignature: a run served by another
+// run of its batch reports that run's failure, which carries that run's
+// signature when the server echoes it. The holder masks it before writing
+// it for the others: their own scrubbing does not know it.
+func TestBatchedRunsNeverReportAnotherRunsSignature(t *testing.T) {
+	h := newHarness(t, testSeed())
+	var (
+		mu       sync.Mutex
+		sigs     []string
+		first    = make(chan struct{})
+		register int
+	)
+	queued := func() int {
+		reqs, _ := filepath.Glob(filepath.Join(h.env["NIFCLOUD_LB_LOCK_DIR"], "*", "*.req"))
+		return len(reqs)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		form, _ := url.ParseQuery(string(body))
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if form.Get("Action") != nifcloud.ActionRegisterInstancesWithLoadBalancer {
+			h.emu.ServeHTTP(w, r)
+			return
+		}
+		mu.Lock()
+		register++
+		n := register
+		sigs = append(sigs, form.Get("Signature"))
+		mu.Unlock()
+		if n == 1 { // the first run's own change: hold it until the two others are queued
+			close(first)
+			require.Eventually(t, func() bool { return queued() == 2 }, 10*time.Second, 5*time.Millisecond)
+			h.emu.ServeHTTP(w, r)
+			return
+		}
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `<Response><Errors><Error><Code>Client.InvalidParameter</Code><Message>refused %s</Message></Error></Errors><RequestID>%s</RequestID></Response>`,
+			form.Get("Signature"), url.QueryEscape(form.Get("Signature")))
+	}))
+	t.Cleanup(srv.Close)
+	run := func(server string) (map[string]any, string) {
+		res, _, out := h.run(t, h.args(map[string]any{"endpoint": srv.URL + "/api/", "instance_ids": server}))
+		return res, out
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); run("web005") }()
+	<-first
+	outs := make([]string, 2)
+	results := make([]map[string]any, 2)
+	for i, server := range []string{"web003", "web004"} {
+		wg.Add(1)
+		go func() { defer wg.Done(); results[i], outs[i] = run(server) }()
+	}
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, sigs, 2, "web003 and web004 went in one call")
+	for i, out := range outs {
+		assert.Equal(t, true, results[i]["failed"])
+		assert.Contains(t, results[i]["error_message"], "refused ********")
+		assert.NotContains(t, out, sigs[1], "the holder's signature, in %s", out)
+		assert.NotContains(t, out, url.QueryEscape(sigs[1]))
+	}
+}

@@ -141,7 +141,7 @@ func (r *memberRun) change(ctx context.Context, t target) (batch.Outcome, error)
 	if s, ok := r.stamps[t.queue]; ok {
 		t.stamp = s
 	}
-	out, err := q.Do(ctx, req, t.stamp, r.deadline, r.serve(t))
+	out, err := q.Do(ctx, req, t.stamp, r.deadline.Sub(r.env.Clock.Now()), r.serve(t))
 	r.stamps[t.queue] = q.StampAfter(out)
 	if err != nil || !out.Unknown {
 		return out, err
@@ -203,7 +203,7 @@ func (r *memberRun) serve(t target) batch.Serve {
 		if errors.As(err, &missing) {
 			res.Missing = missing.Summary()
 		}
-		res.Err = errorInfo(ctx, err, reqs)
+		res.Err = r.scrubbed(errorInfo(ctx, err, reqs))
 		return res
 	}
 }
@@ -233,6 +233,15 @@ func stateOf(l membership.Listener) string {
 		return e.State()
 	}
 	return ""
+}
+
+// scrubbed masks this run's secrets (its signatures above all) in what it
+// writes for the other runs of a batch to report: their own scrubbing does
+// not know them.
+func (r *memberRun) scrubbed(e *batch.Error) *batch.Error {
+	e.Msg, e.Message, e.RequestID = r.m.Scrub(e.Msg), r.m.Scrub(e.Message), r.m.Scrub(e.RequestID)
+	e.Code = r.m.Scrub(e.Code)
+	return e
 }
 
 // errorInfo turns the failure of a change into what every run of the batch
