@@ -19,8 +19,9 @@ import (
 	"nifcloud_lb/nifcloud/modules"
 )
 
-// version is the version of the binary, the collection, the sidecar docs
-// and the dist archives: the Makefile reads it here, and --version prints it.
+// version is the version of the binary, the collection and the dist
+// archives: the Makefile reads it here, and --version prints it. The
+// sidecars' version_added follows CHANGELOG.md instead.
 // Change it only together with CHANGELOG.md.
 var version = "2.0.0"
 

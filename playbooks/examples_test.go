@@ -102,8 +102,10 @@ func TestExamples(t *testing.T) {
 			}
 		},
 		"drain.yml": func(t *testing.T, out string, _ func() string) {
-			assert.Equal(t, recap{ok: 2, changed: 1}, parseRecap(t, out))
+			assert.Equal(t, recap{ok: 3, changed: 2}, parseRecap(t, out))
 			assert.Contains(t, out, `"loadbalancer_port": 443`)
+			assert.Contains(t, out, `"loadbalancer_id": "elb-0d3e0e1b"`, "the Multi Load Balancer's listeners too")
+			assert.Contains(t, out, `"protocol": "HTTPS"`)
 		},
 		"build_lb.yml": func(t *testing.T, out string, again func() string) {
 			assert.Equal(t, recap{ok: 4, changed: 2}, parseRecap(t, out))

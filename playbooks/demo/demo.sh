@@ -6,7 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-module=library/nifcloud_lb
+# The tests set DEMO_LIBRARY, the folder of the built modules, and
+# DEMO_EMULATOR_FLAGS, the emulator's delays.
+library=${DEMO_LIBRARY:-library}
+module=$library/nifcloud_lb
 [ -x "$module" ] || { echo "demo: $module is missing; run make build (make demo does)" >&2; exit 1; }
 
 work=$(mktemp -d)
@@ -23,7 +26,8 @@ trap 'exit 130' INT TERM
 
 echo "== Starting the NIFCLOUD emulator on loopback"
 go build -o "$work/nifcloud-emulator" ./nifcloud/nifcloudtest/nifcloud-emulator
-"$work/nifcloud-emulator" -addr 127.0.0.1:0 -appear 1s -in-service 3s -json \
+# shellcheck disable=SC2086 # DEMO_EMULATOR_FLAGS is a list of flags
+"$work/nifcloud-emulator" -addr 127.0.0.1:0 ${DEMO_EMULATOR_FLAGS:--appear 1s -in-service 3s} -json \
 	-ready-file "$work/ready" >"$work/emulator.out" 2>"$work/emulator.log" &
 emulator_pid=$!
 for _ in $(seq 100); do
@@ -43,8 +47,8 @@ echo "   Multi Load Balancer demoelb (elb-0d3e0e1b): TCP 80->8080 and HTTPS 443-
 echo
 
 if command -v ansible-playbook >/dev/null 2>&1; then
-	echo "== ansible-playbook playbooks/demo/demo.yml (module from library/)"
-	ANSIBLE_LIBRARY="$PWD/library" ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
+	echo "== ansible-playbook playbooks/demo/demo.yml (modules from $library/)"
+	ANSIBLE_LIBRARY="$(cd "$library" && pwd)" ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
 		ansible-playbook -i localhost, -c local playbooks/demo/demo.yml -e "nifcloud_endpoint=$endpoint"
 else
 	echo "== ansible-playbook is not installed: running the module standalone with args files"
@@ -63,9 +67,10 @@ else
 	step "3. Drain web003 in check mode: what would happen" "{$base, \"instance_ids\": \"web003\", \"state\": \"absent\", \"_ansible_check_mode\": true}"
 	step "4. Drain web003 for its upgrade" "{$base, \"instance_ids\": \"web003\", \"state\": \"absent\"}"
 	step "5. Look before acting: the port-80 listeners of both load balancers, and their health (nifcloud_lb_info)" \
-		"{\"endpoint\": \"$endpoint\", \"loadbalancer_port\": 80}" library/nifcloud_lb_info
+		"{\"endpoint\": \"$endpoint\", \"loadbalancer_port\": 80}" "$library/nifcloud_lb_info"
 	step "6. Put web003 back and wait until it is InService" "{$base, \"instance_ids\": \"web003\", \"wait\": true, \"wait_timeout\": 60}"
-	step "7. Before maintenance, take web001 out of every load balancer" "{\"endpoint\": \"$endpoint\", \"instance_ids\": \"web001\", \"state\": \"absent\"}"
+	step "7. Before maintenance, take web001 out of every classic load balancer" "{\"endpoint\": \"$endpoint\", \"instance_ids\": \"web001\", \"state\": \"absent\"}"
+	step "8. ... and out of every Multi Load Balancer (nifcloud_elb)" "{\"endpoint\": \"$endpoint\", \"instance_ids\": \"web001\", \"state\": \"absent\"}" "$library/nifcloud_elb"
 fi
 
 echo

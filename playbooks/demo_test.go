@@ -1,0 +1,30 @@
+package playbooks
+
+import (
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestDemo runs make demo's script from the repository root, as make demo
+// does, with the modules installed in a library/ folder of the test's own:
+// every step of the story runs against its emulator.
+func TestDemo(t *testing.T) {
+	t.Parallel()
+	requireAnsible(t)
+	lib := filepath.Join(t.TempDir(), "library")
+	install(t, lib)
+	cmd := exec.Command("playbooks/demo/demo.sh")
+	cmd.Dir = ".."
+	cmd.Env = ansibleEnv(t.TempDir(), "DEMO_LIBRARY="+lib, "DEMO_EMULATOR_FLAGS=-appear 0s -in-service 500ms -elastic-busy 100ms")
+	out, err := cmd.CombinedOutput()
+	output := string(out)
+	require.NoError(t, err, "%s", output)
+	assert.Equal(t, recap{ok: 16, changed: 6}, parseRecap(t, output))
+	assert.Regexp(t, `7\. Before maintenance(?s:.*?)"changed=True updated=\[[^\n]*'loadbalancer_name': 'demolb'`, output)
+	assert.Regexp(t, `8\. \.\.\. and out of every Multi Load Balancer(?s:.*?)"changed=True updated=\[[^\n]*'loadbalancer_id': 'elb-0d3e0e1b'`, output)
+	assert.Contains(t, output, "What the API saw")
+}
