@@ -58,7 +58,7 @@ $(BUILD)/bin/nifcloud_lb_%: FORCE
 	CGO_ENABLED=0 GOOS=$$system GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $@ .
 
 collection: $(PLATFORM_BINS)
-	$(COLLECTION_SRC)/build.sh $(BUILD) $(VERSION)
+	$(COLLECTION_SRC)/build.sh $(BUILD) $(VERSION) $(PLATFORM_BINS)
 
 # dist: nifcloud_lb-VERSION-PLATFORM.tar.gz holds a library/ folder's files
 # (the binary, its links, the sidecars) under nifcloud_lb-VERSION-PLATFORM/.

@@ -43,7 +43,7 @@ func TestBinary(t *testing.T) {
 		{"success", []string{write("ok", `{"mode": "ok", "secret": "s3cr3t-value"}`)}, 0, "ok with ********"},
 		{"failure", []string{write("fail", `{"mode": "fail", "secret": "s3cr3t-value"}`)}, 1, "failed with ********"},
 		{"panic", []string{write("panic", `{"mode": "panic", "_ansible_module_name": "binmod"}`)}, 1, "module binmod panicked: panic with ********"},
-		{"invalid options", []string{write("invalid", `{"mode": "nope"}`)}, 1, "value of mode must be one of: ok, fail, panic, wait, hang, got: nope"},
+		{"invalid options", []string{write("invalid", `{"mode": "nope"}`)}, 1, "value of mode must be one of: ok, fail, panic, wait, hang, finish, got: nope"},
 		{"missing args file", []string{filepath.Join(dir, "missing")}, 1, "cannot read the args file: open " + filepath.Join(dir, "missing") + ": no such file or directory"},
 		{"not JSON", []string{write("garbage", "\x00\x01garbage")}, 1, "not valid JSON"},
 		{"no argument", nil, 1, "usage: binmod ARGS_FILE (Ansible passes the path of a JSON file with the task options)"},
@@ -143,13 +143,15 @@ func testDispatch(t *testing.T, dir, bin string, write func(name, content string
 }
 
 // testInterrupt sends SIGTERM to a running module: one that stops reports
-// what it had done, one that does not stop is reported after the grace.
+// what it had done, one that does not stop is reported after the grace, and
+// one that finishes its work whole succeeds with a warning.
 func testInterrupt(t *testing.T, dir, bin string, write func(name, content string) string) {
 	for _, tt := range []struct {
 		mode, want string
 	}{
 		{"wait", "Interrupted by SIGTERM before the module finished. had registered web003"},
 		{"hang", "Interrupted by SIGTERM, and the module did not stop within 200ms: what it had changed by then is not known. Read the state again before running it again."},
+		{"finish", "registered web003"},
 	} {
 		ready := filepath.Join(dir, "ready-"+tt.mode)
 		cmd := exec.Command(bin, write("args-"+tt.mode, `{"mode": "`+tt.mode+`"}`))
@@ -160,12 +162,18 @@ func testInterrupt(t *testing.T, dir, bin string, write func(name, content strin
 		require.Eventually(t, func() bool { _, err := os.Stat(ready); return err == nil }, 10*time.Second, 5*time.Millisecond)
 		require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 		err := cmd.Wait()
-		var exitErr *exec.ExitError
-		require.ErrorAs(t, err, &exitErr, tt.mode)
-		assert.Equal(t, 1, exitErr.ExitCode())
 		assert.Empty(t, stderr.String())
 		got := decodeOutput(t, stdout.Bytes())
 		assert.Equal(t, tt.want, got["msg"])
+		if tt.mode == "finish" {
+			require.NoError(t, err)
+			assert.Equal(t, false, got["failed"])
+			assert.Equal(t, []any{"SIGTERM arrived after the module had finished; its result is complete"}, got["warnings"])
+			continue
+		}
+		var exitErr *exec.ExitError
+		require.ErrorAs(t, err, &exitErr, tt.mode)
+		assert.Equal(t, 1, exitErr.ExitCode())
 		assert.Equal(t, true, got["failed"])
 		if tt.mode == "wait" {
 			assert.Equal(t, true, got["changed"])

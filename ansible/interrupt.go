@@ -76,7 +76,7 @@ func (r *runner) runInterruptible(ctx context.Context, prog Program) outcome {
 	}
 	ie, ok := Interrupted(ctx)
 	if !ok { // ended otherwise: the module's own calls see it
-		return r.interrupted(ctx, <-done)
+		return <-done
 	}
 	grace := r.bin.InterruptGrace
 	if grace <= 0 {

@@ -211,7 +211,7 @@ func (c *Client) backoff(ctx context.Context, retryer aws.RetryerV2, action stri
 	if err != nil {
 		return nil, errors.Join(lastErr, fmt.Errorf("%s: no retry delay: %w", action, err))
 	}
-	if err := clockOr(c.Clock).Sleep(ctx, delay); err != nil {
+	if err := ClockOr(c.Clock).Sleep(ctx, delay); err != nil {
 		return nil, c.stopped(ctx, action, n, lastErr)
 	}
 	return release, nil
@@ -264,7 +264,7 @@ func (c *Client) report(action string, n int, res attemptResult) {
 
 // now returns the time of the client's clock.
 func (c *Client) now() time.Time {
-	return clockOr(c.Clock).Now()
+	return ClockOr(c.Clock).Now()
 }
 
 // httpClient returns the HTTP client to use.

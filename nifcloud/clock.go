@@ -37,8 +37,9 @@ func (systemClock) Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// clockOr returns c, or SystemClock when c is nil.
-func clockOr(c Clock) Clock {
+// ClockOr returns c, or SystemClock when c is nil: the default of every
+// optional Clock field.
+func ClockOr(c Clock) Clock {
 	if c == nil {
 		return SystemClock
 	}

@@ -2,10 +2,10 @@
 # make collection: assemble the Ansible collection in BUILD/collection and
 # build its tarball, BUILD/NAMESPACE-NAME-VERSION.tar.gz.
 #
-#   ansible/collection/build.sh BUILD VERSION
+#   ansible/collection/build.sh BUILD VERSION BINARY...
 #
-# Run from the repository root, once BUILD/bin holds one binary per platform
-# (nifcloud_lb_linux_x86_64, ...). The modules are those of library/*.yml,
+# Run from the repository root with the binaries of the platforms
+# (BUILD/bin/nifcloud_lb_linux_x86_64, ...): those and no other go in. The modules are those of library/*.yml,
 # the sidecar docs. The tree:
 #
 #   galaxy.yml, README.md      from galaxy.yml.in (with VERSION) and README.md
@@ -21,8 +21,9 @@
 #                              skips links), what the action plugin runs
 #   tests/                     the action plugin's unit tests
 set -euo pipefail
-build=${1:?usage: build.sh BUILD VERSION}
-version=${2:?usage: build.sh BUILD VERSION}
+build=${1:?usage: build.sh BUILD VERSION BINARY...}
+version=${2:?usage: build.sh BUILD VERSION BINARY...}
+shift 2
 src=ansible/collection
 
 namespace=$(sed -n 's/^namespace: *//p' "$src/galaxy.yml.in")
@@ -33,8 +34,8 @@ for doc in library/*.yml; do
 	modules+=("$(basename "$doc" .yml)")
 done
 command -v ansible-galaxy >/dev/null || { echo "build.sh: ansible-galaxy not found: install ansible-core" >&2; exit 1; }
-binaries=("$build"/bin/nifcloud_lb_*)
-[ -e "${binaries[0]}" ] || { echo "build.sh: no binaries in $build/bin" >&2; exit 1; }
+binaries=("$@")
+[ ${#binaries[@]} -gt 0 ] || { echo "build.sh: no binaries given" >&2; exit 1; }
 
 rm -rf "$build/collection"
 mkdir -p "$root/meta" "$root/bin" "$root/plugins/modules/platforms"

@@ -1,6 +1,10 @@
 package batch
 
-import "slices"
+import (
+	"slices"
+
+	"nifcloud_lb/nifcloud/membership"
+)
 
 // batches splits the pending requests, in arrival order, into the batches a
 // holder applies one after the other, up to the one that holds the request
@@ -38,10 +42,8 @@ func conflicts(batch []Request, r Request) bool {
 		if b.Listener != r.Listener || b.Present == r.Present {
 			continue
 		}
-		for _, name := range r.Instances {
-			if slices.Contains(b.Instances, name) {
-				return true
-			}
+		if len(membership.Intersection(r.Instances, b.Instances)) > 0 {
+			return true
 		}
 	}
 	return false
@@ -72,18 +74,17 @@ func outcomeOf(r Request, res Result) Outcome {
 	out := Outcome{Result: res}
 	switch {
 	case r.Orphaned && res.Instances != nil:
-		out.Registered = intersect(r.Add, res.Instances)
-		out.Deregistered = without(r.Remove, res.Instances)
-		out.Registered = union(out.Registered, intersect(r.Instances, res.Registered))
+		out.Registered = membership.Union(membership.Intersection(r.Add, res.Instances), membership.Intersection(r.Instances, res.Registered))
+		out.Deregistered = membership.Difference(r.Remove, res.Instances)
 	case r.Present:
-		out.Registered = intersect(r.Instances, res.Registered)
+		out.Registered = membership.Intersection(r.Instances, res.Registered)
 		out.Deregistered = []string{}
 		if r.Purge {
 			out.Deregistered = res.Deregistered
 		}
 	default:
 		out.Registered = []string{}
-		out.Deregistered = intersect(r.Instances, res.Deregistered)
+		out.Deregistered = membership.Intersection(r.Instances, res.Deregistered)
 	}
 	if out.Registered == nil {
 		out.Registered = []string{}
@@ -94,31 +95,4 @@ func outcomeOf(r Request, res Result) Outcome {
 	slices.Sort(out.Registered)
 	slices.Sort(out.Deregistered)
 	return out
-}
-
-// intersect returns the names of a that are in b, in a's order.
-func intersect(a, b []string) []string {
-	out := []string{}
-	for _, n := range a {
-		if slices.Contains(b, n) {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-// without returns the names of a that are not in b, in a's order.
-func without(a, b []string) []string {
-	out := []string{}
-	for _, n := range a {
-		if !slices.Contains(b, n) {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-// union returns a and the names of b not in a.
-func union(a, b []string) []string {
-	return append(a, without(b, a)...)
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"nifcloud_lb/nifcloud"
 	"nifcloud_lb/nifcloud/nifcloudtest"
 )
 
@@ -37,10 +38,10 @@ type concurrent struct {
 
 // Actions the batching bounds count.
 const (
-	register        = "RegisterInstancesWithLoadBalancer"
-	deregister      = "DeregisterInstancesFromLoadBalancer"
-	elasticRegister = "NiftyRegisterInstancesWithElasticLoadBalancer"
-	elasticDereg    = "NiftyDeregisterInstancesFromElasticLoadBalancer"
+	register        = nifcloud.ActionRegisterInstancesWithLoadBalancer
+	deregister      = nifcloud.ActionDeregisterInstancesFromLoadBalancer
+	elasticRegister = nifcloud.ActionNiftyRegisterInstancesWithElasticLoadBalancer
+	elasticDereg    = nifcloud.ActionNiftyDeregisterInstancesFromElasticLoadBalancer
 	// elasticBusy is how long the Multi Load Balancer stays busy after a
 	// change in the elastic rounds.
 	elasticBusy = 2 * time.Second

@@ -5,24 +5,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
 
 	"nifcloud_lb/nifcloud"
+	"nifcloud_lb/nifcloud/membership"
 )
 
 // Bounds of a Reconciler's run.
 const (
 	// DefaultMaxRounds is how many rounds of changes a run sends before it
-	// gives up, when MaxRounds is zero.
-	DefaultMaxRounds = 5
-	// RoundBackoff is the base of the wait before a run reads again after
-	// a change whose outcome is unknown: round k waits a random time in
-	// [d/2, d] for d = RoundBackoff*2^(k-1), capped at MaxRoundBackoff.
-	RoundBackoff    = time.Second
-	MaxRoundBackoff = 20 * time.Second
+	// gives up, when MaxRounds is zero; between rounds whose outcome is
+	// unknown it waits membership.RoundWait, as a membership change does.
+	DefaultMaxRounds = membership.DefaultMaxRounds
 	// DefaultVisibilityTimeout bounds the wait for what this run created
 	// to become visible, from the first miss, when VisibilityTimeout is
 	// zero. The waits start at VisibilityBackoff and double up to
@@ -202,7 +198,7 @@ type run struct {
 	key    Key
 	c      Change
 	rounds int            // the most rounds
-	jitter func() float64 // for the backoff
+	jitter func() float64 // for the backoff; nil means math/rand/v2
 	vis    visibility
 	// maybe is the action of the last round whose outcome is unknown.
 	maybe string
@@ -218,15 +214,8 @@ type run struct {
 // newRun starts a run on key with the Reconciler's settings, the defaults
 // filling in.
 func (r *Reconciler) newRun(key Key) *run {
-	clock, jitter := r.Clock, r.Jitter
-	if clock == nil {
-		clock = nifcloud.SystemClock
-	}
-	if jitter == nil {
-		jitter = rand.Float64
-	}
-	return &run{r: r, key: key, rounds: cmp.Or(r.MaxRounds, DefaultMaxRounds), jitter: jitter,
-		vis: visibility{clock: clock, timeout: cmp.Or(r.VisibilityTimeout, DefaultVisibilityTimeout)}}
+	return &run{r: r, key: key, rounds: cmp.Or(r.MaxRounds, DefaultMaxRounds), jitter: r.Jitter,
+		vis: visibility{clock: nifcloud.ClockOr(r.Clock), timeout: cmp.Or(r.VisibilityTimeout, DefaultVisibilityTimeout)}}
 }
 
 // read reads the state, after a backoff when the last change had an
@@ -423,8 +412,7 @@ func (run *run) exhausted(left []string) error {
 // backoff waits before round+1 reads again after a change with an unknown
 // outcome.
 func (run *run) backoff(ctx context.Context, round int) error {
-	d := min(RoundBackoff<<min(round-1, 10), MaxRoundBackoff)
-	return run.vis.clock.Sleep(ctx, d/2+time.Duration(run.jitter()*float64(d/2)))
+	return run.vis.clock.Sleep(ctx, membership.RoundWait(round, run.jitter))
 }
 
 // errNotVisible marks the failure of a run whose creation did not become

@@ -1,6 +1,7 @@
 package membership
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -63,18 +64,8 @@ func (l *Elastic) State() string    { return l.state }
 
 // String implements Listener: "webelb01 (TCP 80->8080)".
 func (l *Elastic) String() string {
-	name := cmpOr(l.name, l.Target.Name, l.Target.ID)
-	return fmt.Sprintf("%s (%s %d->%d)", name, cmpOr(l.protocol, l.Target.Protocol, "?"), l.Target.Port, l.Target.InstancePort)
-}
-
-// cmpOr returns the first of its arguments that is not empty.
-func cmpOr(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
+	name := cmp.Or(l.name, l.Target.Name, l.Target.ID)
+	return fmt.Sprintf("%s (%s %d->%d)", name, cmp.Or(l.protocol, l.Target.Protocol, "?"), l.Target.Port, l.Target.InstancePort)
 }
 
 // Describe implements Listener with one NiftyDescribeElasticLoadBalancers
@@ -137,7 +128,7 @@ func (l *Elastic) pick(d nifcloud.ElasticLoadBalancerDescription) (nifcloud.Elas
 func (l *Elastic) input(names []string) *nifcloud.NiftyRegisterInstancesWithElasticLoadBalancerInput {
 	in := &nifcloud.NiftyRegisterInstancesWithElasticLoadBalancerInput{
 		ElasticLoadBalancerName: l.Target.Name, ElasticLoadBalancerID: l.Target.ID,
-		Protocol: cmpOr(l.protocol, l.Target.Protocol), ElasticLoadBalancerPort: l.Target.Port, InstancePort: l.Target.InstancePort,
+		Protocol: cmp.Or(l.protocol, l.Target.Protocol), ElasticLoadBalancerPort: l.Target.Port, InstancePort: l.Target.InstancePort,
 		Instances: names,
 	}
 	if l.id != "" {
@@ -228,12 +219,7 @@ func (e *BusyTimeoutError) Error() string {
 	return fmt.Sprintf("%s: the load balancer was still %q after waiting %s for it to be available (wait_timeout)", e.Listener, e.State, e.Waited.Round(time.Second))
 }
 
-func (l *Elastic) clock() nifcloud.Clock {
-	if l.Clock == nil {
-		return nifcloud.SystemClock
-	}
-	return l.Clock
-}
+func (l *Elastic) clock() nifcloud.Clock { return nifcloud.ClockOr(l.Clock) }
 
 // Health implements Listener with one
 // NiftyDescribeInstanceElasticLoadBalancerHealth call.
@@ -269,7 +255,7 @@ func (l *Elastic) missing(err error, verb string) error {
 }
 
 func (l *Elastic) noLoadBalancer() string {
-	return fmt.Sprintf("Multi Load Balancer %s does not exist", cmpOr(l.Target.Name, l.Target.ID))
+	return fmt.Sprintf("Multi Load Balancer %s does not exist", cmp.Or(l.Target.Name, l.Target.ID))
 }
 
 func (l *Elastic) noListener() string {
@@ -277,5 +263,5 @@ func (l *Elastic) noListener() string {
 	if l.Target.Protocol != "" {
 		what = fmt.Sprintf("%s %d->%d", strings.ToUpper(l.Target.Protocol), l.Target.Port, l.Target.InstancePort)
 	}
-	return fmt.Sprintf("Multi Load Balancer %s has no listener %s", cmpOr(l.name, l.Target.Name, l.Target.ID), what)
+	return fmt.Sprintf("Multi Load Balancer %s has no listener %s", cmp.Or(l.name, l.Target.Name, l.Target.ID), what)
 }

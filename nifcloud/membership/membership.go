@@ -468,21 +468,23 @@ func (c Change) done(members, add, remove []string) Change {
 // backoff waits before round+1 reads again after a change with an unknown
 // outcome.
 func (r *Reconciler) backoff(ctx context.Context, round int) error {
-	d := min(RoundBackoff<<min(round-1, 10), MaxRoundBackoff)
-	jitter := rand.Float64
-	if r.Jitter != nil {
-		jitter = r.Jitter
+	return r.clock().Sleep(ctx, RoundWait(round, r.Jitter))
+}
+
+// RoundWait is the wait after round (from 1) of changes whose outcome is
+// unknown, before the state is read again: a random time in [d/2, d] for
+// d = RoundBackoff*2^(round-1), capped at MaxRoundBackoff. jitter returns
+// a number in [0, 1); nil means math/rand/v2.
+func RoundWait(round int, jitter func() float64) time.Duration {
+	if jitter == nil {
+		jitter = rand.Float64
 	}
-	return r.clock().Sleep(ctx, d/2+time.Duration(jitter()*float64(d/2)))
+	d := min(RoundBackoff<<min(round-1, 10), MaxRoundBackoff)
+	return d/2 + time.Duration(jitter()*float64(d/2))
 }
 
 // clock returns the reconciler's clock.
-func (r *Reconciler) clock() nifcloud.Clock {
-	if r.Clock == nil {
-		return nifcloud.SystemClock
-	}
-	return r.Clock
-}
+func (r *Reconciler) clock() nifcloud.Clock { return nifcloud.ClockOr(r.Clock) }
 
 func (r *Reconciler) maxRounds() int {
 	if r.MaxRounds > 0 {

@@ -52,10 +52,13 @@ var portRange = ansible.IntRange(nifcloud.MinPort, nifcloud.MaxPort)
 
 // classicName checks a classic load balancer's name, which may carry the
 // prefix of the NIFCLOUD ID that shares it.
-var classicName = nameCheck(nifcloud.ValidLoadBalancerName, "1 to 15 letters and digits, optionally prefixed by a sharing NIFCLOUD ID (ABC12345.name)")
+var classicName = nameCheck(nifcloud.ValidLoadBalancerName, nameRule+", optionally prefixed by a sharing NIFCLOUD ID (ABC12345.name)")
 
 // elasticName checks a Multi Load Balancer's name.
-var elasticName = nameCheck(nifcloud.ValidElasticLoadBalancerName, "1 to 15 letters and digits")
+var elasticName = nameCheck(nifcloud.ValidElasticLoadBalancerName, nameRule)
+
+// nameRule is what a load balancer's own name is.
+var nameRule = fmt.Sprintf("1 to %d letters and digits", nifcloud.MaxLoadBalancerNameLength)
 
 // nameCheck checks a string option, or each item of a list of strings,
 // with valid: "value of NAME must be DESCRIPTION, got: VALUE".

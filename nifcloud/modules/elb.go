@@ -1,11 +1,11 @@
 package modules
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
 	"slices"
-	"time"
 
 	"nifcloud_lb/ansible"
 	"nifcloud_lb/nifcloud"
@@ -61,22 +61,13 @@ func elbProgram(env Env) ansible.Program {
 			return ansible.Failf("protocol, loadbalancer_port and instance_port need loadbalancer_name or loadbalancer_id; " +
 				"without a load balancer, state=absent removes the servers from every Multi Load Balancer listener that has them")
 		}
-		var log callLog
-		r, err := newMemberRun(m, env, o.Connection, o.memberOptions, &log)
-		if err != nil {
-			return ansible.Failf("%v", err)
-		}
-		ctx, cancel := context.WithTimeout(ctx, apiBudget+time.Duration(o.WaitTimeout)*time.Second)
-		defer cancel()
-		var res ansible.Result
-		if everywhere {
-			res = r.elasticEverywhere(ctx)
-		} else {
-			res = r.elasticListener(ctx, membership.ElasticTarget{Name: o.LoadBalancerName, ID: o.LoadBalancerID,
+		return runMembers(ctx, m, env, o.Connection, o.memberOptions, func(ctx context.Context, r *memberRun) ansible.Result {
+			if everywhere {
+				return r.elasticEverywhere(ctx)
+			}
+			return r.elasticListener(ctx, membership.ElasticTarget{Name: o.LoadBalancerName, ID: o.LoadBalancerID,
 				Protocol: o.Protocol, Port: o.LoadBalancerPort, InstancePort: o.InstancePort})
-		}
-		log.addTo(res.Data)
-		return res
+		})
 	})
 }
 
@@ -106,13 +97,13 @@ func (r *memberRun) elasticListener(ctx context.Context, et membership.ElasticTa
 	}
 	t := target{listener: l, stamp: batch.ReadStamp(r.root, key)}
 	data := map[string]any{
-		"loadbalancer_name": nilIfEmpty(et.Name), "loadbalancer_id": nilIfEmpty(et.ID), "protocol": nilIfEmpty(et.Protocol),
+		"loadbalancer_name": orNull(et.Name), "loadbalancer_id": orNull(et.ID), "protocol": orNull(et.Protocol),
 		"loadbalancer_port": et.Port, "instance_port": et.InstancePort, "state": nil,
 		"instances": nil, "registered": []string{}, "deregistered": []string{},
 	}
 	res, ok := r.read(ctx, &t, data)
-	data["loadbalancer_name"], data["loadbalancer_id"] = nilIfEmpty(cmpOr(l.Name(), et.Name)), nilIfEmpty(cmpOr(l.ID(), et.ID))
-	data["protocol"], data["state"] = nilIfEmpty(cmpOr(l.Protocol(), et.Protocol)), nilIfEmpty(l.State())
+	data["loadbalancer_name"], data["loadbalancer_id"] = orNull(cmp.Or(l.Name(), et.Name)), orNull(cmp.Or(l.ID(), et.ID))
+	data["protocol"], data["state"] = orNull(cmp.Or(l.Protocol(), et.Protocol)), orNull(l.State())
 	if !ok {
 		return res
 	}
@@ -126,14 +117,6 @@ func (r *memberRun) elasticListener(ctx context.Context, et membership.ElasticTa
 		return failure(ctx, ansible.Result{Data: data}, err, r.o.InstanceIDs)
 	}
 	return r.waitHealth(ctx, l, out, r.report(ctx, t, out, data))
-}
-
-// nilIfEmpty returns nil for "", so that the result shows null.
-func nilIfEmpty(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
 
 // elasticEverywhere removes the servers from every listener of every Multi

@@ -42,7 +42,7 @@ func hint(err error, instances []string) string {
 		return "The connection to the NIFCLOUD API broke before it answered" + tries + ". If this persists, check the proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) and any firewall on the path."
 	case nifcloud.IsAuthFailure(err):
 		return "The API refused the request's authentication" + tries + ". Check that access_key and secret_access_key are the two halves of one NIFCLOUD key pair, and that this machine's clock is right: every request carries a signed timestamp, and one that is minutes off is refused."
-	case nifcloud.ErrorCode(err) == "Client.InvalidParameterNotFound.Instance" && len(uniqueIDs(instances)) > 0:
+	case nifcloud.ErrorCode(err) == nifcloud.CodeInstanceNotFound && len(uniqueIDs(instances)) > 0:
 		return fmt.Sprintf("NIFCLOUD names servers by their server name (such as web001), not by their unique id (such as i-0a1b2c3d): give server names in instance_ids instead of %s.", strings.Join(uniqueIDs(instances), ", "))
 	case errors.As(err, &apiErr) && apiErr.Code == "":
 		return fmt.Sprintf("The API endpoint answered HTTP %d without a NIFCLOUD error reply%s: a proxy or gateway in front of the API may have answered instead.", apiErr.StatusCode, tries)

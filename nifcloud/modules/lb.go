@@ -49,21 +49,12 @@ func lbProgram(env Env) ansible.Program {
 		NullMeansAbsent:   true,
 	}
 	return ansible.NewProgram("nifcloud_lb", spec, func(ctx context.Context, m *ansible.Module, o lbOptions) ansible.Result {
-		var log callLog
-		r, err := newMemberRun(m, env, o.Connection, o.memberOptions, &log)
-		if err != nil {
-			return ansible.Failf("%v", err)
-		}
-		ctx, cancel := context.WithTimeout(ctx, apiBudget+time.Duration(o.WaitTimeout)*time.Second)
-		defer cancel()
-		var res ansible.Result
-		if o.LoadBalancerName == "" {
-			res = r.classicEverywhere(ctx)
-		} else {
-			res = r.classicPort(ctx, membership.PortDefinition{LoadBalancerName: o.LoadBalancerName, LoadBalancerPort: o.LoadBalancerPort, InstancePort: o.InstancePort})
-		}
-		log.addTo(res.Data)
-		return res
+		return runMembers(ctx, m, env, o.Connection, o.memberOptions, func(ctx context.Context, r *memberRun) ansible.Result {
+			if o.LoadBalancerName == "" {
+				return r.classicEverywhere(ctx)
+			}
+			return r.classicPort(ctx, membership.PortDefinition{LoadBalancerName: o.LoadBalancerName, LoadBalancerPort: o.LoadBalancerPort, InstancePort: o.InstancePort})
+		})
 	})
 }
 
@@ -166,7 +157,7 @@ func (r *memberRun) everywhere(ctx context.Context, targets []target, data map[s
 			err = errors.New(out.Err.Msg)
 		}
 		if len(out.Deregistered) > 0 {
-			u := map[string]any{"loadbalancer_name": cmpOr(t.name, t.id.LoadBalancerName), "loadbalancer_port": t.id.LoadBalancerPort,
+			u := map[string]any{"loadbalancer_name": cmp.Or(t.name, t.id.LoadBalancerName), "loadbalancer_port": t.id.LoadBalancerPort,
 				"instance_port": t.id.InstancePort, "deregistered": out.Deregistered}
 			if t.id.LoadBalancerID != "" {
 				u["loadbalancer_id"], u["protocol"] = t.id.LoadBalancerID, t.id.Protocol
@@ -199,16 +190,11 @@ func orMaps(maps []map[string]any) []map[string]any {
 // ports, then protocol.
 func compareListeners(a, b batch.Listener) int {
 	return cmp.Or(
-		strings.Compare(cmpOr(a.LoadBalancerName, a.LoadBalancerID), cmpOr(b.LoadBalancerName, b.LoadBalancerID)),
+		strings.Compare(cmp.Or(a.LoadBalancerName, a.LoadBalancerID), cmp.Or(b.LoadBalancerName, b.LoadBalancerID)),
 		cmp.Compare(a.LoadBalancerPort, b.LoadBalancerPort),
 		cmp.Compare(a.InstancePort, b.InstancePort),
 		strings.Compare(a.Protocol, b.Protocol),
 	)
-}
-
-// cmpOr returns the first of its arguments that is not empty.
-func cmpOr(s ...string) string {
-	return cmp.Or(s...)
 }
 
 // healthInfo is the instance_health result.

@@ -437,14 +437,6 @@ type filterInfo struct {
 	IPAddresses []string `json:"ip_addresses"`
 }
 
-// optional returns nil for an empty string, else a pointer to it.
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 // classicInfo is a classic load balancer as one of its port definitions
 // describes it, without listeners yet.
 func classicInfo(d nifcloud.LoadBalancerDescription) lbInfo {

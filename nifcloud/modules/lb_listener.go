@@ -91,9 +91,9 @@ func lbListenerProgram(env Env) ansible.Program {
 func listenerSettingOptions() []ansible.Option {
 	threshold := []ansible.Check{ansible.IntRange(nifcloud.MinHealthCheckThreshold, nifcloud.MaxHealthCheckThreshold)}
 	return []ansible.Option{
-		{Name: "balancing_type", Choices: []any{"round_robin", "least_connection"}},
+		{Name: "balancing_type", Choices: balancingTypes.choices()},
 		{Name: "network_volume", Type: ansible.TypeInt, Checks: []ansible.Check{networkVolume}},
-		{Name: "accounting_type", Choices: []any{"monthly", "pay_per_use"}},
+		{Name: "accounting_type", Choices: accountingTypes.choices()},
 		{Name: "ip_version", Choices: []any{nifcloud.IPVersion4, nifcloud.IPVersion6}},
 		{Name: "policy_type", Choices: []any{nifcloud.PolicyTypeStandard, nifcloud.PolicyTypeATS}},
 		{Name: "health_check", Type: ansible.TypeDict, Options: []ansible.Option{
@@ -103,7 +103,7 @@ func listenerSettingOptions() []ansible.Option {
 			{Name: "healthy_threshold", Type: ansible.TypeInt, Checks: threshold},
 		}},
 		{Name: "filter", Type: ansible.TypeDict, Options: []ansible.Option{
-			{Name: "type", Choices: []any{"allow", "deny"}},
+			{Name: "type", Choices: filterTypes.choices()},
 			{Name: "ip_addresses", Type: ansible.TypeList, Elements: ansible.TypeStr, Checks: []ansible.Check{ansible.NonEmptyElements(), filterAddresses}},
 			{Name: "purge", Type: ansible.TypeBool, Default: false},
 		}},
@@ -347,15 +347,15 @@ func listenerSettings(l *listener.Listener) map[string]any {
 		"instance_port":     l.InstancePort,
 		"balancing_type":    balancingType(l.BalancingType),
 		"health_check": map[string]any{
-			"target": orNull(h.Target), "interval": zeroNull(h.Interval),
-			"unhealthy_threshold": zeroNull(h.UnhealthyThreshold), "healthy_threshold": zeroNull(h.HealthyThreshold),
+			"target": orNull(h.Target), "interval": orNull(h.Interval),
+			"unhealthy_threshold": orNull(h.UnhealthyThreshold), "healthy_threshold": orNull(h.HealthyThreshold),
 			// The keys of a Multi Load Balancer's health check, as in
 			// nifcloud_lb_info: null for a classic one.
 			"path": nil, "expectation": nil,
 		},
 		"filter":             map[string]any{"type": filterTypes.name(l.Filter.FilterType), "ip_addresses": orEmpty(l.Filter.IPAddresses)},
-		"session_stickiness": map[string]any{"enabled": l.Stickiness.Enabled, "expiration_period": zeroNull(l.Stickiness.ExpirationPeriod)},
-		"sorry_page":         map[string]any{"enabled": l.SorryPage.Enabled, "status_code": zeroNull(l.SorryPage.StatusCode)},
+		"session_stickiness": map[string]any{"enabled": l.Stickiness.Enabled, "expiration_period": orNull(l.Stickiness.ExpirationPeriod)},
+		"sorry_page":         map[string]any{"enabled": l.SorryPage.Enabled, "status_code": orNull(l.SorryPage.StatusCode)},
 	}
 }
 
@@ -373,20 +373,4 @@ func settingsDiff(st *listener.State) map[string]any {
 		out["listener"] = listenerSettings(st.Listener)
 	}
 	return out
-}
-
-// orNull is s, or null when it is empty.
-func orNull(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-// zeroNull is n, or null when it is zero (not known).
-func zeroNull(n int) any {
-	if n == 0 {
-		return nil
-	}
-	return n
 }

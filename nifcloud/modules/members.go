@@ -208,6 +208,22 @@ func (r *memberRun) serve(t target) batch.Serve {
 	}
 }
 
+// runMembers runs a membership module: do, with the run of its options,
+// within the API budget plus wait_timeout, and the API calls it made in the
+// result.
+func runMembers(ctx context.Context, m *ansible.Module, env Env, conn Connection, o memberOptions, do func(context.Context, *memberRun) ansible.Result) ansible.Result {
+	var log callLog
+	r, err := newMemberRun(m, env, conn, o, &log)
+	if err != nil {
+		return ansible.Failf("%v", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, apiBudget+time.Duration(o.WaitTimeout)*time.Second)
+	defer cancel()
+	res := do(ctx, r)
+	log.addTo(res.Data)
+	return res
+}
+
 // combined is the plan of several requests of one listener, which the queue
 // lets go together: no server is both registered and deregistered, and a
 // request with purge is alone.

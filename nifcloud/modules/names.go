@@ -1,8 +1,10 @@
 package modules
 
 import (
-	"cmp"
+	"maps"
+	"slices"
 	"strconv"
+	"strings"
 
 	"nifcloud_lb/nifcloud"
 )
@@ -21,6 +23,17 @@ var (
 	filterTypes = codeNames{"allow": nifcloud.FilterTypeAllow, "deny": nifcloud.FilterTypeDeny}
 )
 
+// choices are the names in the order of their codes (the API's first
+// value first): the choices of the option that sets the setting.
+func (n codeNames) choices() []any {
+	names := slices.SortedFunc(maps.Keys(n), func(a, b string) int { return strings.Compare(n[a], n[b]) })
+	out := make([]any, len(names))
+	for i, name := range names {
+		out[i] = name
+	}
+	return out
+}
+
 // code returns the code of a name ("" for an unknown one).
 func (n codeNames) code(name string) string { return n[name] }
 
@@ -35,7 +48,7 @@ func (n codeNames) name(code string) *string {
 			return &name
 		}
 	}
-	return ptr(cmp.Or(code))
+	return ptr(code)
 }
 
 // balancingType names a listener's BalancingType (nil for 0, none).
@@ -53,3 +66,23 @@ func balancingCode(name string) int {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// optional is a pointer to v, or nil when v is the zero value (the API
+// gave none): a field of a typed result that is null then.
+func optional[T comparable](v T) *T {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	return &v
+}
+
+// orNull is v, or null when v is the zero value (not given, or not known):
+// a value of a result map.
+func orNull[T comparable](v T) any {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	return v
+}

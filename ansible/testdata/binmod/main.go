@@ -31,7 +31,7 @@ func main() {
 		InterruptGrace: grace,
 		Modules: []ansible.Program{
 			ansible.NewProgram("binmod", ansible.Spec{Options: []ansible.Option{
-				{Name: "mode", Required: true, Choices: []any{"ok", "fail", "panic", "wait", "hang"}},
+				{Name: "mode", Required: true, Choices: []any{"ok", "fail", "panic", "wait", "hang", "finish"}},
 				{Name: "secret", NoLog: true, EnvFallback: []string{"BINMOD_SECRET"}},
 			}}, binmod),
 			ansible.NewProgram("binecho", ansible.Spec{Options: []ansible.Option{
@@ -63,6 +63,10 @@ func binmod(ctx context.Context, _ *ansible.Module, o binmodOptions) ansible.Res
 	case "hang": // ignores the interruption
 		ready()
 		select {}
+	case "finish": // finishes its work whole after the interruption
+		ready()
+		<-ctx.Done()
+		return ansible.Result{Changed: true, Msg: "registered web003"}
 	}
 	return ansible.Result{Changed: true, Msg: "ok with " + o.Secret}
 }
