@@ -29,7 +29,7 @@ type everyKind struct {
 	SubPtr   *item          `ansible:"sub_ptr"`
 	Map      map[string]any `ansible:"map"`
 	Raw      any            `ansible:"raw"`
-	untagged int
+	Untagged int            // no tag: not an option
 }
 
 type embedded struct {
