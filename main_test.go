@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -28,12 +29,32 @@ var cred = nifcloudtest.Credential{AccessKeyID: "MAINTESTKEY000000001", SecretAc
 // binary builds the module once per test run, as make build does.
 func binary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "nifcloud_lb")
-	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-X main.version=1.2.3-test", "-o", bin, ".")
+	require.NoError(t, builtErr)
+	return builtPath
+}
+
+// builtPath is the module binary TestMain builds for every test of the
+// package (process tests included), in a folder it removes at the end.
+var (
+	builtPath string
+	builtErr  error
+)
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "nifcloud_lb-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	builtPath = filepath.Join(dir, "nifcloud_lb")
+	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-X main.version=1.2.3-test", "-o", builtPath, ".")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
-	return bin
+	if out, err := build.CombinedOutput(); err != nil {
+		builtErr = fmt.Errorf("go build: %v: %s", err, out)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 // result runs cmd and returns its exit code and decoded JSON result,
@@ -125,7 +146,7 @@ func TestInterrupted(t *testing.T) {
 	args := filepath.Join(t.TempDir(), "args.json")
 	require.NoError(t, os.WriteFile(args, []byte(`{"endpoint": "`+srv.URL+`", "loadbalancer_name": "weblb01", "loadbalancer_port": 80, "instance_port": 8080, "instance_ids": "web003"}`), 0o600))
 	cmd := exec.Command(bin, args)
-	cmd.Env = []string{"NIFCLOUD_ACCESS_KEY_ID=" + cred.AccessKeyID, "NIFCLOUD_SECRET_ACCESS_KEY=" + cred.SecretAccessKey}
+	cmd.Env = []string{"NIFCLOUD_ACCESS_KEY_ID=" + cred.AccessKeyID, "NIFCLOUD_SECRET_ACCESS_KEY=" + cred.SecretAccessKey, "NIFCLOUD_LB_LOCK_DIR=" + t.TempDir()}
 	code, res := resultOf(t, cmd, func(p *os.Process) { proc <- p })
 	assert.Equal(t, 1, code)
 	assert.Equal(t, true, res["failed"])

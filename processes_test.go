@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -25,31 +24,6 @@ import (
 // These tests run real processes of the module at once against one
 // emulator, as forks of ansible-playbook do: the lock, the queue and the
 // outcomes cross process boundaries here.
-
-var (
-	builtOnce sync.Once
-	builtPath string
-	builtErr  error
-)
-
-// sharedBinary builds the module once for the process tests.
-func sharedBinary(t *testing.T) string {
-	t.Helper()
-	builtOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "nifcloud_lb-processes-")
-		if err != nil {
-			builtErr = err
-			return
-		}
-		builtPath = filepath.Join(dir, "nifcloud_lb")
-		out, err := exec.Command("go", "build", "-o", builtPath, ".").CombinedOutput()
-		if err != nil {
-			builtErr = fmt.Errorf("go build: %v: %s", err, out)
-		}
-	})
-	require.NoError(t, builtErr)
-	return builtPath
-}
 
 // fleet is one emulator and the processes a test runs against it.
 type fleet struct {
@@ -78,7 +52,7 @@ func newFleet(t *testing.T, adjust func(*nifcloudtest.Options)) *fleet {
 	require.NoError(t, err)
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)
-	return &fleet{t: t, bin: sharedBinary(t), emu: emu, endpoint: srv.URL + "/api/", lockDir: t.TempDir()}
+	return &fleet{t: t, bin: binary(t), emu: emu, endpoint: srv.URL + "/api/", lockDir: t.TempDir()}
 }
 
 // start starts one run of module with args (the endpoint, and the

@@ -19,7 +19,7 @@ func TestDemo(t *testing.T) {
 	install(t, lib)
 	cmd := exec.Command("playbooks/demo/demo.sh")
 	cmd.Dir = ".."
-	cmd.Env = ansibleEnv(t.TempDir(), "DEMO_LIBRARY="+lib, "DEMO_EMULATOR_FLAGS=-appear 0s -in-service 500ms -elastic-busy 100ms")
+	cmd.Env = ansibleEnv(t.TempDir(), "DEMO_LIBRARY="+lib, "NIFCLOUD_LB_LOCK_DIR="+t.TempDir(), "DEMO_EMULATOR_FLAGS=-appear 0s -in-service 500ms -elastic-busy 100ms")
 	out, err := cmd.CombinedOutput()
 	output := string(out)
 	require.NoError(t, err, "%s", output)

@@ -74,6 +74,7 @@ func example(t *testing.T, name string, d demo, key, secret string, args ...stri
 		"NIFCLOUD_ENDPOINT_URL="+d.endpoint,
 		"NIFCLOUD_ACCESS_KEY_ID="+key,
 		"NIFCLOUD_SECRET_ACCESS_KEY="+secret,
+		"NIFCLOUD_LB_LOCK_DIR="+t.TempDir(), // the test's own, not the machine's
 	)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "ansible-playbook %s:\n%s", name, out)

@@ -135,6 +135,24 @@ func ReadStamp(root, key string) Stamp {
 	return Stamp{dir: dir, n: counter(dir)}
 }
 
+// Stamps reads the change counters of every load balancer under root at
+// once, for a run that reads several load balancers before it knows which
+// it will change: the function it returns gives, for a key, the stamp
+// ReadStamp would have given at that moment.
+func Stamps(root string) func(key string) Stamp {
+	entries, _ := os.ReadDir(root)
+	known := make(map[string]Stamp, len(entries))
+	for _, e := range entries {
+		known[e.Name()] = ReadStamp(root, e.Name())
+	}
+	return func(key string) Stamp {
+		if s, ok := known[key]; ok {
+			return s
+		}
+		return Stamp{dir: filepath.Join(root, key)} // no folder yet: counter 0
+	}
+}
+
 // StampAfter returns the stamp of the queue as its counter was right after
 // the batch that served out: a run that changes another listener of the
 // same load balancer next still knows its own read of it is current unless

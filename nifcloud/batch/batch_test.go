@@ -3,6 +3,7 @@ package batch
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -90,6 +91,9 @@ func TestOutcomeOf(t *testing.T) {
 	orphan.Orphaned, orphan.Add, orphan.Remove = true, []string{"web2", "web9"}, []string{"web7"}
 	out = outcomeOf(orphan, res)
 	assert.Equal(t, []string{"web2"}, out.Registered, "an orphan counts what of its plan shows applied")
+	assert.Equal(t, []string{"web7"}, out.Deregistered)
+	out = outcomeOf(orphan, Result{Err: &Error{Msg: "read failed"}})
+	assert.Equal(t, []string{"web2", "web9"}, out.Registered, "nothing read: an orphan's whole plan may have been applied")
 	assert.Equal(t, []string{"web7"}, out.Deregistered)
 }
 
@@ -277,4 +281,71 @@ func TestAnswered(t *testing.T) {
 	queued := req("rq", true, "web3")
 	queued.file = "0000000000000000002-rq"
 	assert.False(t, q.answered(queued), "a queued request is served")
+}
+
+// TestNoQueueFileOutlivesItsRun covers the files a run could leave: an
+// outcome written after its run stopped waiting, one whose request is gone,
+// and a withdrawn request of a dead run.
+func TestNoQueueFileOutlivesItsRun(t *testing.T) {
+	q, err := Open(t.TempDir(), "lb")
+	require.NoError(t, err)
+	gone := req("gone", true, "web1")
+	gone.file = "0000000000000000001-gone"
+	q.answer(gone, Outcome{})
+	_, err = os.Stat(q.path("gone", ".out"))
+	assert.True(t, os.IsNotExist(err), "an outcome for a run that stopped waiting is removed at once")
+
+	require.NoError(t, os.WriteFile(q.path("stale", ".out"), []byte("{}"), 0o600))
+	dead := req("dead", true, "web2")
+	dead.PID = 1 << 30
+	data, err := json.Marshal(dead)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(q.path("0000000000000000002-dead", ".withdrawn"), data, 0o600))
+	live := req("live", true, "web3")
+	live.PID = os.Getpid()
+	data, err = json.Marshal(live)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(q.path("0000000000000000003-live", ".taken"), data, 0o600))
+	require.NoError(t, os.WriteFile(q.path("live", ".out"), []byte("{}"), 0o600))
+	assert.Empty(t, q.pending(), "the live run's request is answered")
+	names, err := filepath.Glob(filepath.Join(q.dir, "*"))
+	require.NoError(t, err)
+	for i := range names {
+		names[i] = filepath.Base(names[i])
+	}
+	assert.ElementsMatch(t, []string{"0000000000000000003-live.taken", "live.out"}, names, "the stale outcome and the dead run's withdrawn request are swept")
+}
+
+// TestEveryRequestServedOnce runs rounds of runs that all want the lock at
+// once, with changes that take no time: a holder that released the lock
+// before removing its own taken request had it served again as an orphan
+// by the next holder.
+func TestEveryRequestServedOnce(t *testing.T) {
+	root := t.TempDir()
+	s := &serveCounting{}
+	const rounds, runs = 20, 30
+	for round := range rounds {
+		var wg sync.WaitGroup
+		for i := range runs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				q, err := Open(root, "lb")
+				if !assert.NoError(t, err) {
+					return
+				}
+				_, err = q.Do(context.Background(), req("", true, fmt.Sprintf("web%d-%d", round, i)), ReadStamp(root, "lb"), 10*time.Second, s.serve)
+				assert.NoError(t, err)
+			}()
+		}
+		wg.Wait()
+	}
+	var all []string
+	for _, b := range s.batches {
+		all = append(all, b...)
+	}
+	assert.Len(t, all, rounds*runs, "every request served once")
+	entries, err := os.ReadDir(filepath.Join(root, "lb"))
+	require.NoError(t, err)
+	assert.Len(t, entries, 2, "the lock and the counter only")
 }

@@ -69,11 +69,15 @@ func groups(batch []Request) [][]Request {
 // outcomeOf narrows the result of a batch to one request: the servers it
 // named that the batch registered or deregistered. An orphan, which a
 // holder may have applied before it died, counts the servers of its own
-// plan that the result shows applied.
+// plan that the result shows applied, or, when nothing could be read, its
+// whole plan: what may have been done counts.
 func outcomeOf(r Request, res Result) Outcome {
 	out := Outcome{Result: res}
 	switch {
-	case r.Orphaned && res.Instances != nil:
+	case r.Orphaned && res.Instances == nil:
+		out.Registered = membership.Union(r.Add, membership.Intersection(r.Instances, res.Registered))
+		out.Deregistered = membership.Union(r.Remove, membership.Intersection(r.Instances, res.Deregistered))
+	case r.Orphaned:
 		out.Registered = membership.Union(membership.Intersection(r.Add, res.Instances), membership.Intersection(r.Instances, res.Registered))
 		out.Deregistered = membership.Difference(r.Remove, res.Instances)
 	case r.Present:

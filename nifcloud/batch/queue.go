@@ -131,8 +131,10 @@ func (q *Queue) Do(ctx context.Context, req Request, stamp Stamp, wait time.Dura
 			return Outcome{}, err
 		}
 		if held {
-			defer l.unlock()
-			return q.hold(ctx, req, stamp, serve)
+			out, err := q.hold(ctx, req, stamp, serve)
+			q.remove(req) // before the next holder can see this run's taken request
+			l.unlock()
+			return out, err
 		}
 		if time.Now().After(deadline) || nifcloud.SystemClock.Sleep(ctx, poll) != nil {
 			return q.withdraw(req)
@@ -217,9 +219,10 @@ func (q *Queue) hold(ctx context.Context, req Request, stamp Stamp, serve Serve)
 
 // pending returns the requests waiting to be served, in arrival order: the
 // queued ones and the orphans a holder took and died with. The files of
-// runs that died are removed.
+// runs that died are removed (see sweep).
 func (q *Queue) pending() []Request {
 	entries, _ := os.ReadDir(q.dir)
+	q.sweep(entries)
 	var out []Request
 	for _, e := range entries {
 		name, ext := strings.TrimSuffix(e.Name(), filepath.Ext(e.Name())), filepath.Ext(e.Name())
@@ -241,6 +244,33 @@ func (q *Queue) pending() []Request {
 	}
 	slices.SortFunc(out, func(a, b Request) int { return strings.Compare(a.file, b.file) })
 	return out
+}
+
+// sweep removes what runs that died left: an outcome whose request file is
+// gone, and a withdrawn request of a process that is not running. (The
+// .req and .taken files of dead runs go in pending.)
+func (q *Queue) sweep(entries []os.DirEntry) {
+	requests := map[string]bool{}
+	for _, e := range entries {
+		if ext := filepath.Ext(e.Name()); ext == ".req" || ext == ".taken" || ext == ".withdrawn" {
+			name := strings.TrimSuffix(e.Name(), ext)
+			requests[name[strings.IndexByte(name, '-')+1:]] = true
+		}
+	}
+	for _, e := range entries {
+		path := filepath.Join(q.dir, e.Name())
+		switch filepath.Ext(e.Name()) {
+		case ".out":
+			if !requests[strings.TrimSuffix(e.Name(), ".out")] {
+				os.Remove(path)
+			}
+		case ".withdrawn":
+			var r Request
+			if data, err := os.ReadFile(path); err != nil || json.Unmarshal(data, &r) != nil || !alive(r.PID) {
+				os.Remove(path)
+			}
+		}
+	}
 }
 
 // answered reports whether request r, read from its file, needs no
@@ -281,11 +311,16 @@ func (q *Queue) claim(b []Request) []Request {
 	return out
 }
 
-// answer writes the outcome of a request.
+// answer writes the outcome of a request. When the request's run has
+// stopped waiting meanwhile (its file is gone), nobody will read it: it is
+// removed again.
 func (q *Queue) answer(r Request, out Outcome) {
 	data, err := json.Marshal(out)
 	if err != nil {
 		data = []byte(`{"unknown": true}`)
 	}
 	_ = writeFile(q.path(r.ID, ".out"), data) // unwritten, the run reads the state again
+	if _, err := os.Stat(q.path(r.file, ".taken")); err != nil {
+		os.Remove(q.path(r.ID, ".out"))
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
@@ -48,6 +49,10 @@ type Elastic struct {
 	// Clock times the waits for the load balancer to settle; nil means
 	// nifcloud.SystemClock.
 	Clock nifcloud.Clock
+	// Jitter returns a number in [0, 1) that spreads those waits, so that
+	// runs of several controllers do not poll and retry in step: a wait of
+	// d lasts d/2 + Jitter()*d/2. nil means math/rand/v2.
+	Jitter func() float64
 	// Deadline bounds those waits; zero means none (ctx bounds them).
 	Deadline time.Time
 
@@ -181,12 +186,17 @@ func (l *Elastic) MaybeBusy(err error) bool {
 }
 
 // Settle implements Settler: it reads the load balancer, after a first wait
-// of FirstSettlePoll that doubles up to MaxSettlePoll, until its State is
-// available, or fails at Deadline.
+// of FirstSettlePoll that doubles up to MaxSettlePoll (each spread by
+// Jitter), until its State is available, or fails at Deadline.
 func (l *Elastic) Settle(ctx context.Context) (Snapshot, error) {
 	clock := l.clock()
 	start := clock.Now()
-	for wait := FirstSettlePoll; ; wait = min(2*wait, MaxSettlePoll) {
+	jitter := l.Jitter
+	if jitter == nil {
+		jitter = rand.Float64
+	}
+	for poll := FirstSettlePoll; ; poll = min(2*poll, MaxSettlePoll) {
+		wait := poll/2 + time.Duration(jitter()*float64(poll/2))
 		if !l.Deadline.IsZero() {
 			left := l.Deadline.Sub(clock.Now())
 			if left <= 0 {

@@ -73,7 +73,7 @@ func elbProgram(env Env) ansible.Program {
 
 // elastic returns the listener of a Multi Load Balancer.
 func (r *memberRun) elastic(t membership.ElasticTarget) *membership.Elastic {
-	return &membership.Elastic{Client: r.client, Target: t, Clock: r.env.Clock, Deadline: r.deadline}
+	return &membership.Elastic{Client: r.client, Target: t, Clock: r.env.Clock, Jitter: r.env.Jitter, Deadline: r.deadline}
 }
 
 // elasticQueue completes a target with the queue of its load balancer,
@@ -128,6 +128,7 @@ func (r *memberRun) elasticEverywhere(ctx context.Context) ansible.Result {
 		"loadbalancer_name": nil, "loadbalancer_id": nil, "protocol": nil, "loadbalancer_port": nil, "instance_port": nil, "state": nil,
 		"instances": nil, "registered": []string{}, "deregistered": []string{}, "updated": []map[string]any{},
 	}
+	stamps := batch.Stamps(r.root) // before the read they guard
 	out, err := r.client.NiftyDescribeElasticLoadBalancers(ctx, nil)
 	if err != nil {
 		return failure(ctx, ansible.Result{Data: data}, fmt.Errorf("describe Multi Load Balancers: %w", err), r.o.InstanceIDs)
@@ -142,7 +143,7 @@ func (r *memberRun) elasticEverywhere(ctx context.Context) ansible.Result {
 			t := target{listener: l, snap: membership.Snapshot{Members: x.InstanceIDs(), HealthCheckInterval: x.HealthCheck.Interval,
 				Busy: d.State != nifcloud.ElasticLoadBalancerStateAvailable}}
 			r.elasticQueue(&t, d.ElasticLoadBalancerID, d.ElasticLoadBalancerName, x.Protocol, x.ElasticLoadBalancerPort, x.InstancePort)
-			t.stamp = batch.ReadStamp(r.root, t.queue)
+			t.stamp = stamps(t.queue)
 			targets = append(targets, t)
 		}
 	}

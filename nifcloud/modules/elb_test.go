@@ -166,6 +166,18 @@ func TestElasticWaitsForTheLoadBalancer(t *testing.T) {
 		assert.Equal(t, []string{elbDescribe, elbDescribe, elbDescribe, elbDescribe, elbDescribe, elbDescribe, elbRegister, elbDescribe}, h.actions())
 		assert.Equal(t, []string{"web001", "web002", "web003"}, h.members80())
 	})
+	t.Run("the polls are spread by jitter", func(t *testing.T) {
+		h := newHarness(t, elasticSeed())
+		start := h.clk.Now()
+		require.NoError(t, h.emu.SetElasticState("webelb01", "configuring", start.Add(5*time.Second)))
+		env := h.testEnv()
+		env.Jitter = func() float64 { return 0 }
+		res, code, _ := h.runEnv(t, env, h.elbArgs(map[string]any{"instance_ids": "web003"}))
+		require.Equal(t, 0, code, "%v", res)
+		// Half of each poll: reads at 0.125, 0.375, 0.875, then every 1 s; the one at 5.875 s finds it available.
+		assert.Equal(t, []string{elbDescribe, elbDescribe, elbDescribe, elbDescribe, elbDescribe, elbDescribe, elbDescribe, elbDescribe, elbDescribe,
+			elbRegister, elbDescribe}, h.actions())
+	})
 	t.Run("busy after each change: waits before the next step and before reporting", func(t *testing.T) {
 		opts := elasticSeed()
 		opts.ElasticBusy = 3 * time.Second

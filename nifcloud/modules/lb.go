@@ -124,6 +124,7 @@ func (r *memberRun) classicEverywhere(ctx context.Context) ansible.Result {
 		// Several port definitions: no one list of members.
 		"instances": nil, "registered": []string{}, "deregistered": []string{}, "updated": []map[string]any{},
 	}
+	stamps := batch.Stamps(r.root) // before the read they guard
 	out, err := r.client.DescribeLoadBalancers(ctx, nil)
 	if err != nil {
 		return failure(ctx, ansible.Result{Data: data}, fmt.Errorf("describe load balancers: %w", err), r.o.InstanceIDs)
@@ -138,7 +139,7 @@ func (r *memberRun) classicEverywhere(ctx context.Context) ansible.Result {
 		}
 		seen[p] = true
 		t := r.classicTarget(p)
-		t.snap = membership.Snapshot{Members: d.InstanceIDs(), HealthCheckInterval: d.HealthCheck.Interval}
+		t.snap, t.stamp = membership.Snapshot{Members: d.InstanceIDs(), HealthCheckInterval: d.HealthCheck.Interval}, stamps(t.queue)
 		targets = append(targets, t)
 	}
 	slices.SortFunc(targets, func(a, b target) int { return compareListeners(a.id, b.id) })

@@ -144,11 +144,24 @@ func (h *harness) run(t *testing.T, args map[string]any) (map[string]any, int, s
 
 func (h *harness) runFile(t *testing.T, data []byte) (map[string]any, int, string) {
 	t.Helper()
+	return h.runFileEnv(t, h.testEnv(), data)
+}
+
+// runEnv is run with another Env than testEnv.
+func (h *harness) runEnv(t *testing.T, env Env, args map[string]any) (map[string]any, int, string) {
+	t.Helper()
+	data, err := json.Marshal(args)
+	require.NoError(t, err)
+	return h.runFileEnv(t, env, data)
+}
+
+func (h *harness) runFileEnv(t *testing.T, env Env, data []byte) (map[string]any, int, string) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "args")
 	require.NoError(t, os.WriteFile(path, data, 0o600))
 	var stdout bytes.Buffer
 	getenv := func(k string) (string, bool) { v, ok := h.env[k]; return v, ok }
-	code := ansible.Main(t.Context(), Binary("test", h.testEnv()), []string{"nifcloud_lb", path}, &stdout, getenv)
+	code := ansible.Main(t.Context(), Binary("test", env), []string{"nifcloud_lb", path}, &stdout, getenv)
 	var res map[string]any
 	require.NoError(t, json.Unmarshal(stdout.Bytes(), &res), "stdout must be one JSON object: %s", stdout.String())
 	assert.NotContains(t, stdout.String(), testSecret, "the secret must never be printed")
@@ -158,7 +171,7 @@ func (h *harness) runFile(t *testing.T, data []byte) (map[string]any, int, strin
 // testEnv is the modules' Env on the harness's clock, without backoff
 // between the client's attempts.
 func (h *harness) testEnv() Env {
-	return Env{Clock: h.clk, Retryer: noBackoff}
+	return Env{Clock: h.clk, Retryer: noBackoff, Jitter: func() float64 { return 1 }}
 }
 
 // noBackoff is the module's retryer without waits between attempts.

@@ -151,11 +151,14 @@ func (r *memberRun) change(ctx context.Context, t target) (batch.Outcome, error)
 
 // unknown settles an outcome this run could not learn (it stopped waiting
 // while another run applied its request) by reading the listener again:
-// what of its own plan the read shows applied counts as its change.
+// what of its own plan the read shows applied counts as its change. When
+// the read fails, its whole plan counts: it may have been applied.
 func (r *memberRun) unknown(ctx context.Context, t target, add, remove []string) (batch.Outcome, error) {
 	snap, err := t.listener.Describe(ctx)
 	if err != nil {
-		return batch.Outcome{}, fmt.Errorf("%s: another run on this machine was applying this run's change when the wait ended, and reading it again failed: %w", t.listener, err)
+		info := errorInfo(ctx, err, nil)
+		info.Msg = fmt.Sprintf("%s: another run on this machine was applying this run's change when the wait ended, and reading it again failed, so the change may or may not have been made: %s", t.listener, info.Msg)
+		return batch.Outcome{Result: batch.Result{Registered: orEmpty(add), Deregistered: orEmpty(remove), Instances: t.snap.Members, Err: info}}, nil
 	}
 	out := batch.Outcome{Result: batch.Result{
 		Registered: membership.Intersection(add, snap.Members), Deregistered: membership.Difference(remove, snap.Members),
