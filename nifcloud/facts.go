@@ -107,6 +107,13 @@ func ValidPort(port int) bool {
 	return port >= MinPort && port <= MaxPort
 }
 
+// BareLoadBalancerName is a classic load balancer's name without the prefix
+// of the NIFCLOUD ID that shares it ("ABC12345.weblb01" -> "weblb01"): the
+// name the API describes it under.
+func BareLoadBalancerName(name string) string {
+	return name[strings.LastIndexByte(name, '.')+1:]
+}
+
 // ValidLoadBalancerName reports whether name is a classic load balancer
 // name: 1 to MaxLoadBalancerNameLength ASCII letters and digits, optionally
 // prefixed by the NIFCLOUD ID that shares it (three ASCII letters and five

@@ -48,7 +48,7 @@ func plan(st State, d Desired) (State, []call, error) {
 
 // planCreate plans a new load balancer with the port definition of d.
 func planCreate(d Desired) (State, []call, error) {
-	if bareName(d.LoadBalancerName) != d.LoadBalancerName {
+	if nifcloud.BareLoadBalancerName(d.LoadBalancerName) != d.LoadBalancerName {
 		return State{}, nil, fmt.Errorf("load balancer %s does not exist, and a load balancer shared by another NIFCLOUD ID cannot be created", d.LoadBalancerName)
 	}
 	lb := LoadBalancer{

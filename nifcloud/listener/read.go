@@ -34,7 +34,7 @@ func Read(ctx context.Context, client *nifcloud.Client, key Key) (State, error) 
 func stateOf(key Key, descriptions []nifcloud.LoadBalancerDescription) State {
 	var st State
 	for _, d := range descriptions {
-		if d.LoadBalancerName != key.LoadBalancerName && d.LoadBalancerName != bareName(key.LoadBalancerName) {
+		if d.LoadBalancerName != key.LoadBalancerName && d.LoadBalancerName != nifcloud.BareLoadBalancerName(key.LoadBalancerName) {
 			continue
 		}
 		lbPort, instPort := d.Ports()
@@ -47,14 +47,6 @@ func stateOf(key Key, descriptions []nifcloud.LoadBalancerDescription) State {
 		}
 	}
 	return st
-}
-
-// bareName is a load balancer name without the sharing NIFCLOUD ID.
-func bareName(name string) string {
-	if _, bare, shared := strings.Cut(name, "."); shared {
-		return bare
-	}
-	return name
 }
 
 // loadBalancerOf is the load balancer's own settings in a description.

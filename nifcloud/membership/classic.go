@@ -3,8 +3,6 @@ package membership
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 
 	"nifcloud_lb/nifcloud"
 )
@@ -55,7 +53,7 @@ func (l Classic) Describe(ctx context.Context) (Snapshot, error) {
 	for _, d := range out.LoadBalancerDescriptions {
 		lbPort, instPort := d.Ports()
 		name := d.LoadBalancerName
-		if (name == p.LoadBalancerName || name == bareName(p.LoadBalancerName)) && lbPort == p.LoadBalancerPort && instPort == p.InstancePort {
+		if (name == p.LoadBalancerName || name == nifcloud.BareLoadBalancerName(p.LoadBalancerName)) && lbPort == p.LoadBalancerPort && instPort == p.InstancePort {
 			return classicSnapshot(d), nil
 		}
 	}
@@ -135,75 +133,4 @@ func (l Classic) missing(err error, verb string) error {
 
 func (l Classic) noPort() string {
 	return fmt.Sprintf("load balancer %s has no port definition %d->%d", l.Port.LoadBalancerName, l.Port.LoadBalancerPort, l.Port.InstancePort)
-}
-
-// PortChange is the change of one port definition by AbsentEverywhere.
-type PortChange struct {
-	// Port is the port definition.
-	Port PortDefinition
-	// Change is what the run did to it.
-	Change
-}
-
-// AbsentEverywhere deregisters instances from every port definition of every
-// classic load balancer that has any of them: one DescribeLoadBalancers
-// call, then one DeregisterInstancesFromLoadBalancer call per port
-// definition touched, one after the other. It returns the changes in load
-// balancer name and port order; a port definition that disappears meanwhile
-// is skipped.
-func (r *Reconciler) AbsentEverywhere(ctx context.Context, client *nifcloud.Client, instances []string) ([]PortChange, error) {
-	want := unique(instances)
-	changes := []PortChange{}
-	if len(want) == 0 {
-		return changes, nil
-	}
-	out, err := client.DescribeLoadBalancers(ctx, nil)
-	if err != nil {
-		return changes, fmt.Errorf("describe load balancers: %w", err)
-	}
-	var targets []PortDefinition
-	first := map[PortDefinition]nifcloud.LoadBalancerDescription{}
-	for _, d := range out.LoadBalancerDescriptions {
-		lbPort, instPort := d.Ports()
-		p := PortDefinition{LoadBalancerName: d.LoadBalancerName, LoadBalancerPort: lbPort, InstancePort: instPort}
-		if _, seen := first[p]; seen || len(Intersection(d.InstanceIDs(), want)) == 0 {
-			continue
-		}
-		first[p] = d
-		targets = append(targets, p)
-	}
-	slices.SortFunc(targets, comparePorts)
-	for _, p := range targets {
-		snap := classicSnapshot(first[p])
-		c, err := r.converge(ctx, Classic{Client: client, Port: p}, &snap, func(members []string) (add, remove []string) {
-			return nil, Intersection(members, want)
-		})
-		if c.Changed() {
-			changes = append(changes, PortChange{Port: p, Change: c})
-		}
-		if err != nil && !isMissing(err) {
-			return changes, err
-		}
-	}
-	return changes, nil
-}
-
-// bareName strips the sharing account prefix from "ABC12345.name"; the API
-// describes a shared load balancer under its own name.
-func bareName(name string) string {
-	if i := strings.LastIndexByte(name, '.'); i >= 0 {
-		return name[i+1:]
-	}
-	return name
-}
-
-// comparePorts orders port definitions by name, then ports.
-func comparePorts(a, b PortDefinition) int {
-	if c := strings.Compare(a.LoadBalancerName, b.LoadBalancerName); c != 0 {
-		return c
-	}
-	if a.LoadBalancerPort != b.LoadBalancerPort {
-		return a.LoadBalancerPort - b.LoadBalancerPort
-	}
-	return a.InstancePort - b.InstancePort
 }

@@ -116,10 +116,6 @@ type Change struct {
 	// HealthCheckInterval is the listener's health-check interval in
 	// seconds, as last read (0 when unknown).
 	HealthCheckInterval int
-	// Missing, when not empty, says that the load balancer or the listener
-	// does not exist, e.g. "load balancer lb9 does not exist" (only Absent
-	// tolerates that).
-	Missing string
 }
 
 // Changed reports whether the run changed (or would change) the members.
@@ -145,49 +141,11 @@ type Reconciler struct {
 	Jitter func() float64
 }
 
-// Present makes instances members of the listener. With purge, it also
-// deregisters every member that is not in instances (instances must not be
-// empty: purging to no member at all is refused). The servers that do not
-// exist make the whole run fail, naming them; a load balancer or listener
-// that does not exist is an error too.
-func (r *Reconciler) Present(ctx context.Context, l Listener, instances []string, purge bool) (Change, error) {
-	want := unique(instances)
-	if len(want) == 0 {
-		return Change{Listener: l}, errors.New("no server to make a member: the list of servers is empty")
-	}
-	return r.converge(ctx, l, nil, func(members []string) (add, remove []string) {
-		add = Difference(want, members)
-		if purge {
-			remove = Difference(members, want)
-		}
-		return add, remove
-	})
-}
-
-// Absent deregisters instances from the listener. A load balancer or
-// listener that does not exist has nothing to deregister: the result has
-// Missing set and counts only what a call with an unknown outcome may have
-// deregistered before it disappeared.
-func (r *Reconciler) Absent(ctx context.Context, l Listener, instances []string) (Change, error) {
-	want := unique(instances)
-	c, err := r.converge(ctx, l, nil, func(members []string) (add, remove []string) {
-		return nil, Intersection(members, want)
-	})
-	var missing *MissingError
-	if errors.As(err, &missing) {
-		c.Missing = missing.Summary()
-		c.After = []string{}
-		return c, nil
-	}
-	return c, err
-}
-
 // Plan computes what to register and what to deregister given the members.
 type Plan func(members []string) (add, remove []string)
 
 // Apply reads the listener (unless known is given, a read the caller just
-// made) and applies the plan until nothing is left to do: the general form
-// of Present and Absent, for callers that combine several plans.
+// made) and applies the plan until nothing is left to do.
 func (r *Reconciler) Apply(ctx context.Context, l Listener, known *Snapshot, p Plan) (Change, error) {
 	return r.converge(ctx, l, known, p)
 }
@@ -293,7 +251,7 @@ func (run *convergence) giveUp(add, remove []string) error {
 	case run.failures >= run.r.maxRounds():
 		return run.exhausted(add, remove)
 	case run.refusedAvailable >= 2:
-		return fmt.Errorf("%s: %s was refused while the load balancer accepted changes: %w", run.l, describePlan(add, remove), run.lastErr)
+		return fmt.Errorf("%s: %s was refused while the load balancer accepted changes: %w", run.l, DescribePlan(add, remove), run.lastErr)
 	}
 	return nil
 }
@@ -450,10 +408,10 @@ func (run *convergence) exhausted(add, remove []string) error {
 	rounds := run.r.maxRounds()
 	if run.raced {
 		return fmt.Errorf("%s: the members kept changing under this run (another client is changing them too); gave up after %d rounds with %s still to do; last error: %w",
-			run.l, rounds, describePlan(add, remove), run.lastErr)
+			run.l, rounds, DescribePlan(add, remove), run.lastErr)
 	}
 	return fmt.Errorf("%s: %s did not go through in %d attempts, and the members did not change in between; last error: %w",
-		run.l, describePlan(add, remove), rounds, run.lastErr)
+		run.l, DescribePlan(add, remove), rounds, run.lastErr)
 }
 
 // done completes the change of a run that read members and then registered
@@ -513,8 +471,9 @@ func chunks(names []string, size int) [][]string {
 	return out
 }
 
-// describePlan says what was left to do, for an error message.
-func describePlan(add, remove []string) string {
+// DescribePlan says what a plan does, for a message: "register web1,
+// web2 and deregister web3".
+func DescribePlan(add, remove []string) string {
 	var parts []string
 	if len(add) > 0 {
 		parts = append(parts, "register "+strings.Join(add, ", "))

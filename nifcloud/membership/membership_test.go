@@ -264,65 +264,13 @@ func TestAbsent(t *testing.T) {
 		t.Run("missing "+port.String()+" has nothing to deregister", func(t *testing.T) {
 			e := newEnv(t, seed())
 			got, err := e.rec.Absent(t.Context(), e.classic(port), []string{"web001"})
-			require.NoError(t, err)
-			assert.Contains(t, []string{"load balancer nolb does not exist", "load balancer weblb01 has no port definition 81->81"}, got.Missing)
+			var missing *MissingError
+			require.ErrorAs(t, err, &missing)
+			assert.Contains(t, []string{"load balancer nolb does not exist", "load balancer weblb01 has no port definition 81->81"}, missing.Summary())
 			assert.False(t, got.Changed())
 			assert.Equal(t, []string{describe}, e.actions())
 		})
 	}
-}
-
-func TestAbsentEverywhere(t *testing.T) {
-	t.Run("one describe, then one deregister per port definition that has the servers", func(t *testing.T) {
-		e := newEnv(t, seed())
-		got, err := e.rec.AbsentEverywhere(t.Context(), e.client, []string{"web001", "web003", "web005"})
-		require.NoError(t, err)
-		require.Len(t, got, 3)
-		assert.Equal(t, web80, got[0].Port)
-		assert.Equal(t, []string{"web001"}, got[0].Deregistered)
-		assert.Equal(t, []string{"web002"}, got[0].After)
-		assert.Equal(t, web443, got[1].Port)
-		assert.Equal(t, []string{"web001"}, got[1].Deregistered)
-		assert.Equal(t, PortDefinition{LoadBalancerName: "weblb02", LoadBalancerPort: 80, InstancePort: 80}, got[2].Port)
-		assert.Equal(t, []string{"web003"}, got[2].Deregistered)
-		assert.Equal(t, []string{describe, deregister, deregister, deregister}, e.actions())
-		assert.Equal(t, []string{"web002"}, e.emu.Members("weblb01", 80, 8080))
-		assert.Empty(t, e.emu.Members("weblb01", 443, 8443))
-		assert.Empty(t, e.emu.Members("weblb02", 80, 80))
-	})
-	t.Run("check mode makes one call", func(t *testing.T) {
-		e := newEnv(t, seed())
-		e.rec.CheckMode = true
-		got, err := e.rec.AbsentEverywhere(t.Context(), e.client, []string{"web002"})
-		require.NoError(t, err)
-		require.Len(t, got, 1)
-		assert.Equal(t, []string{"web002"}, got[0].Deregistered)
-		assert.Equal(t, []string{describe}, e.actions())
-		assert.Equal(t, []string{"web001", "web002"}, e.emu.Members("weblb01", 80, 8080))
-	})
-	t.Run("a server on no load balancer makes one call and changes nothing", func(t *testing.T) {
-		e := newEnv(t, seed())
-		got, err := e.rec.AbsentEverywhere(t.Context(), e.client, []string{"web004"})
-		require.NoError(t, err)
-		assert.Empty(t, got)
-		assert.Equal(t, []string{describe}, e.actions())
-	})
-	t.Run("an empty list makes no call", func(t *testing.T) {
-		e := newEnv(t, seed())
-		got, err := e.rec.AbsentEverywhere(t.Context(), e.client, nil)
-		require.NoError(t, err)
-		assert.Empty(t, got)
-		assert.Empty(t, e.actions())
-	})
-	t.Run("a server removed by someone else in between is skipped", func(t *testing.T) {
-		e := newEnv(t, seed())
-		e.competeAfter(t, describe, deregister, instancesParams("weblb01", "443", "8443", "web001"))
-		got, err := e.rec.AbsentEverywhere(t.Context(), e.client, []string{"web001"})
-		require.NoError(t, err)
-		require.Len(t, got, 1, "only the port definition this run changed is reported")
-		assert.Equal(t, web80, got[0].Port)
-		assert.Equal(t, []string{describe, deregister, deregister, describe}, e.actions())
-	})
 }
 
 func TestRacesConverge(t *testing.T) {
@@ -518,10 +466,11 @@ func TestAmbiguousChangesAreCountedOnEveryPath(t *testing.T) {
 		require.NoError(t, e.emu.Inject(nifcloudtest.Fault{Action: deregister, AfterApply: true, Status: 504}))
 		e.competeAfter(t, deregister, "DeleteLoadBalancer", url.Values{"LoadBalancerName": {"weblb01"}, "LoadBalancerPort": {"80"}, "InstancePort": {"8080"}})
 		c, err := e.rec.Absent(t.Context(), e.classic(web80), []string{"web002"})
-		require.NoError(t, err)
+		var missing *MissingError
+		require.ErrorAs(t, err, &missing)
 		assert.True(t, c.Changed(), "the lost deregister may have applied: it is this run's change")
 		assert.Equal(t, []string{"web002"}, c.Deregistered)
-		assert.Equal(t, "load balancer weblb01 has no port definition 80->8080", c.Missing)
+		assert.Equal(t, "load balancer weblb01 has no port definition 80->8080", missing.Summary())
 		assert.Equal(t, []string{describe, deregister, describe}, e.actions())
 	})
 	t.Run("a register applied without an answer, then no read succeeds", func(t *testing.T) {

@@ -60,7 +60,7 @@ func lbProgram(env Env) ansible.Program {
 
 // classicTarget is a port definition as a target of a run.
 func (r *memberRun) classicTarget(p membership.PortDefinition) target {
-	key := r.key("classic", bareName(p.LoadBalancerName))
+	key := r.key("classic", nifcloud.BareLoadBalancerName(p.LoadBalancerName))
 	return target{
 		listener: membership.Classic{Client: r.client, Port: p},
 		id:       batch.Listener{LoadBalancerName: p.LoadBalancerName, LoadBalancerPort: p.LoadBalancerPort, InstancePort: p.InstancePort},
@@ -70,11 +70,6 @@ func (r *memberRun) classicTarget(p membership.PortDefinition) target {
 		queue: key,
 		stamp: batch.ReadStamp(r.root, key),
 	}
-}
-
-// bareName strips the sharing account prefix from "ABC12345.name".
-func bareName(name string) string {
-	return name[strings.LastIndexByte(name, '.')+1:]
 }
 
 // classicPort reconciles one port definition and waits for health if

@@ -165,21 +165,10 @@ func (r *memberRun) unknown(ctx context.Context, t target, add, remove []string)
 		Instances: membership.Sorted(snap.Members), HealthCheckInterval: snap.HealthCheckInterval,
 	}}
 	if a, rm := r.plan(snap.Members); len(a) > 0 || len(rm) > 0 {
-		out.Err = &batch.Error{Msg: fmt.Sprintf("%s: another run on this machine was still applying this run's change when wait_timeout ran out; the state read afterwards still needs %s",
-			t.listener, describePlan(a, rm))}
+		out.Err = &batch.Error{Msg: fmt.Sprintf("%s: another run on this machine was still applying this run's change when wait_timeout ran out; the state read afterwards still needs this change: %s",
+			t.listener, membership.DescribePlan(a, rm))}
 	}
 	return out, nil
-}
-
-// describePlan says what a plan does, for a message.
-func describePlan(add, remove []string) string {
-	switch {
-	case len(add) > 0 && len(remove) > 0:
-		return fmt.Sprintf("to register %v and deregister %v", add, remove)
-	case len(add) > 0:
-		return fmt.Sprintf("to register %v", add)
-	}
-	return fmt.Sprintf("to deregister %v", remove)
 }
 
 // serve is the batch.Serve of a run holding a load balancer's lock: it

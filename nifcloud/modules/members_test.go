@@ -100,3 +100,34 @@ func TestNoLockWithoutAChange(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEmpty(t, entries, "a change takes the lock")
 }
+
+// reads is a listener whose reads give snap.
+type reads struct {
+	membership.Listener
+	snap membership.Snapshot
+}
+
+func (reads) String() string { return "weblb01 (80->8080)" }
+
+func (r reads) Describe(context.Context) (membership.Snapshot, error) { return r.snap, nil }
+
+// TestUnknownOutcomeSettledByARead: a run whose wait ended while another run
+// applied its request reads the listener: what of its plan shows applied
+// counts; what does not is a failure that says what is still needed.
+func TestUnknownOutcomeSettledByARead(t *testing.T) {
+	r := &memberRun{o: memberOptions{State: "present", InstanceIDs: []string{"web003", "web004"}}}
+	tg := target{listener: reads{snap: membership.Snapshot{Members: []string{"web001", "web003"}}}}
+	out, err := r.unknown(t.Context(), tg, []string{"web003", "web004"}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"web003"}, out.Registered, "what the read shows applied")
+	assert.Equal(t, []string{"web001", "web003"}, out.Instances)
+	require.NotNil(t, out.Err)
+	assert.Equal(t, "weblb01 (80->8080): another run on this machine was still applying this run's change when wait_timeout ran out; "+
+		"the state read afterwards still needs this change: register web004", out.Err.Msg)
+
+	tg.listener = reads{snap: membership.Snapshot{Members: []string{"web003", "web004"}}}
+	out, err = r.unknown(t.Context(), tg, []string{"web003", "web004"}, nil)
+	require.NoError(t, err)
+	assert.Nil(t, out.Err, "all of it was applied")
+	assert.Equal(t, []string{"web003", "web004"}, out.Registered)
+}
