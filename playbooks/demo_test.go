@@ -3,6 +3,7 @@ package playbooks
 import (
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -17,9 +18,15 @@ func TestDemo(t *testing.T) {
 	requireAnsible(t)
 	lib := filepath.Join(t.TempDir(), "library")
 	install(t, lib)
+	// demo.sh builds the emulator: with this machine's Go caches, not
+	// those of the test's own HOME, which start empty.
+	goEnv, err := exec.Command("go", "env", "GOCACHE", "GOMODCACHE").Output()
+	require.NoError(t, err)
+	caches := strings.Fields(string(goEnv))
+	require.Len(t, caches, 2)
 	cmd := exec.Command("playbooks/demo/demo.sh")
 	cmd.Dir = ".."
-	cmd.Env = ansibleEnv(t.TempDir(), "DEMO_LIBRARY="+lib, "NIFCLOUD_LB_LOCK_DIR="+t.TempDir(), "DEMO_EMULATOR_FLAGS=-appear 0s -in-service 500ms -elastic-busy 100ms")
+	cmd.Env = ansibleEnv(t.TempDir(), "GOCACHE="+caches[0], "GOMODCACHE="+caches[1], "DEMO_LIBRARY="+lib, "NIFCLOUD_LB_LOCK_DIR="+t.TempDir(), "DEMO_EMULATOR_FLAGS=-appear 0s -in-service 500ms -elastic-busy 100ms")
 	out, err := cmd.CombinedOutput()
 	output := string(out)
 	require.NoError(t, err, "%s", output)
