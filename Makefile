@@ -76,8 +76,10 @@ dist: collection
 	cd $(DIST) && $(SHA256SUM) nifcloud_lb-$(VERSION)-*.tar.gz $(COLLECTION)-$(VERSION).tar.gz > SHA256SUMS
 	@cat $(DIST)/SHA256SUMS
 
+# The playbook tests mostly wait on ansible-playbook processes: four
+# packages and four tests at a time keep both cores busy.
 test: build
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -p 4 -parallel 4 ./...
 
 race:
 	CGO_ENABLED=1 $(GO) test -race -count=1 ./...

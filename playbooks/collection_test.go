@@ -61,51 +61,83 @@ var (
 	built       release
 )
 
-// builtRelease runs make dist into a folder of its own, once per test run,
-// and installs the collection it built with ansible-galaxy collection
-// install into a collections path of its own.
+// builtRelease returns the release make dist built into a folder of its
+// own, once per test run (TestMain starts it early, see buildRelease).
 func builtRelease(t *testing.T) release {
 	t.Helper()
 	requireAnsible(t)
-	tarball := collectionName(t, "-") + "-" + version(t) + ".tar.gz"
-	releaseOnce.Do(func() {
-		r := release{build: filepath.Join(work, "build"), dist: filepath.Join(work, "dist"), collections: filepath.Join(work, "collections")}
-		r.tarball = filepath.Join(r.build, tarball)
-		defer func() { built = r }()
-		if out, err := makeCmd("-j4", "dist", "BUILD="+r.build, "DIST="+r.dist).CombinedOutput(); err != nil {
-			r.err = errors.New("make dist: " + err.Error() + "\n" + string(out))
-			return
-		}
-		install := exec.Command("ansible-galaxy", "collection", "install", "-p", r.collections, r.tarball)
-		install.Env = ansibleEnv(work)
-		if out, err := install.CombinedOutput(); err != nil {
-			r.err = errors.New("ansible-galaxy collection install: " + err.Error() + "\n" + string(out))
-		}
-	})
+	releaseOnce.Do(buildRelease)
 	require.NoError(t, built.err)
 	return built
+}
+
+// buildRelease runs make dist and installs the collection it built with
+// ansible-galaxy collection install into a collections path of its own.
+func buildRelease() {
+	r := release{build: filepath.Join(work, "build"), dist: filepath.Join(work, "dist"), collections: filepath.Join(work, "collections")}
+	defer func() { built = r }()
+	v, err := readVersion()
+	if err != nil {
+		r.err = err
+		return
+	}
+	name, err := readCollectionName("-")
+	if err != nil {
+		r.err = err
+		return
+	}
+	r.tarball = filepath.Join(r.build, name+"-"+v+".tar.gz")
+	if out, err := makeCmd("-j4", "dist", "BUILD="+r.build, "DIST="+r.dist).CombinedOutput(); err != nil {
+		r.err = errors.New("make dist: " + err.Error() + "\n" + string(out))
+		return
+	}
+	install := exec.Command("ansible-galaxy", "collection", "install", "-p", r.collections, r.tarball)
+	install.Env = ansibleEnv(work)
+	if out, err := install.CombinedOutput(); err != nil {
+		r.err = errors.New("ansible-galaxy collection install: " + err.Error() + "\n" + string(out))
+	}
 }
 
 // version is the version in main.go, the one place it is written.
 func version(t *testing.T) string {
 	t.Helper()
-	src, err := os.ReadFile(filepath.Join("..", "main.go"))
+	v, err := readVersion()
 	require.NoError(t, err)
+	return v
+}
+
+func readVersion() (string, error) {
+	src, err := os.ReadFile(filepath.Join("..", "main.go"))
+	if err != nil {
+		return "", err
+	}
 	m := regexp.MustCompile(`(?m)^var version = "([^"]+)"$`).FindSubmatch(src)
-	require.NotNil(t, m, "main.go has no version line")
-	return string(m[1])
+	if m == nil {
+		return "", errors.New("main.go has no version line")
+	}
+	return string(m[1]), nil
 }
 
 // collectionName is the collection's namespace and name, joined by sep,
 // from its galaxy.yml template.
 func collectionName(t *testing.T, sep string) string {
 	t.Helper()
-	src, err := os.ReadFile(filepath.Join("..", "ansible", "collection", "galaxy.yml.in"))
+	name, err := readCollectionName(sep)
 	require.NoError(t, err)
+	return name
+}
+
+func readCollectionName(sep string) (string, error) {
+	src, err := os.ReadFile(filepath.Join("..", "ansible", "collection", "galaxy.yml.in"))
+	if err != nil {
+		return "", err
+	}
 	ns := regexp.MustCompile(`(?m)^namespace: (\w+)$`).FindSubmatch(src)
 	name := regexp.MustCompile(`(?m)^name: (\w+)$`).FindSubmatch(src)
-	require.True(t, ns != nil && name != nil, "galaxy.yml.in names no namespace or name")
-	return string(ns[1]) + sep + string(name[1])
+	if ns == nil || name == nil {
+		return "", errors.New("galaxy.yml.in names no namespace or name")
+	}
+	return string(ns[1]) + sep + string(name[1]), nil
 }
 
 // TestActionPlugin runs the unit tests of the collection's action plugin

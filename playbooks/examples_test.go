@@ -86,6 +86,7 @@ func example(t *testing.T, name string, d demo, key, secret string, args ...stri
 // TestExamples runs every playbook of examples/ against the emulator, as
 // the README says to, and checks what the known ones did.
 func TestExamples(t *testing.T) {
+	t.Parallel()
 	// Each check gets the output and a function that runs the example
 	// again against the same emulator.
 	checks := map[string]func(t *testing.T, out string, again func() string){

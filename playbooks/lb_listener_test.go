@@ -8,6 +8,7 @@ import (
 
 // TestListenerPlaybooks runs the nifcloud_lb_listener playbooks.
 func TestListenerPlaybooks(t *testing.T) {
+	t.Parallel()
 	t.Run("build from nothing, twice, then tear down, twice", func(t *testing.T) {
 		t.Parallel()
 		runs := playbooks(t, play{}, "lb_listener_build.yml", "lb_listener_build.yml", "lb_listener_teardown.yml", "lb_listener_teardown.yml")

@@ -7,6 +7,7 @@ package playbooks
 
 import (
 	"cmp"
+	"flag"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -81,7 +82,15 @@ func TestMain(m *testing.M) {
 			fmt.Fprintf(os.Stderr, "building the module: %v\n%s", err, out)
 			return 1
 		}
-		return m.Run()
+		// make dist takes a while: it starts now, beside the tests that do
+		// not need it, not when the first test that does asks for it.
+		flag.Parse()
+		if _, err := exec.LookPath("ansible-galaxy"); err == nil && !testing.Short() {
+			go releaseOnce.Do(buildRelease)
+		}
+		code := m.Run()
+		releaseOnce.Do(func() {}) // wait for a build still running before its folder goes
+		return code
 	}())
 }
 
@@ -252,6 +261,7 @@ func copyFile(t *testing.T, from, to string, mode os.FileMode) {
 }
 
 func TestPlaybooks(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		playbook  string
 		args      []string
