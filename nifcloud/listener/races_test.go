@@ -248,6 +248,13 @@ func TestAbsent(t *testing.T) {
 		require.NoError(t, e.emu.Inject(nifcloudtest.Fault{Action: deleteLB, Times: nifcloudtest.Forever, Status: 503, Code: "Server.InternalError"}))
 		_, err := e.rec.Absent(t.Context(), key443, false)
 		require.ErrorContains(t, err, "DeleteLoadBalancer did not go through in 5 rounds")
+		deletes := 0
+		for _, a := range e.actions() {
+			if a == deleteLB {
+				deletes++
+			}
+		}
+		assert.Equal(t, 5, deletes, "one call a round: the client sends a change once")
 	})
 }
 

@@ -94,6 +94,9 @@ func summary(t *testing.T, res map[string]any) []string {
 	out := []string{}
 	for _, lb := range lbs {
 		lb := lb.(map[string]any)
+		if len(lb["listeners"].([]any)) == 0 { // never returned: shown so that a test sees it
+			out = append(out, fmt.Sprintf("%s %s without listeners", lb["kind"], lb["name"]))
+		}
 		for _, l := range lb["listeners"].([]any) {
 			l := l.(map[string]any)
 			var states []string
@@ -439,6 +442,30 @@ func TestLBInfoPortDefinitionGoneBeforeItsHealthRead(t *testing.T) {
 		res := runInfo(t, h, map[string]any{"names": []string{"weblb02", "webelb01"}})
 		assert.Equal(t, []string{webelb01TCP, webelb01TLS}, summary(t, res))
 	})
+}
+
+// TestLBInfoSortsAndFilters reads load balancers the API describes out of
+// order: they come back sorted by name, their listeners by port; names
+// picks among several Multi Load Balancers too.
+func TestLBInfoSortsAndFilters(t *testing.T) {
+	o := testSeed()
+	member := []nifcloudtest.Member{{InstanceID: "web001"}}
+	o.LoadBalancers = []nifcloudtest.LoadBalancer{
+		{Name: "zlb", Ports: []nifcloudtest.Port{{LoadBalancerPort: 443, InstancePort: 443}, {LoadBalancerPort: 80, InstancePort: 80}}},
+		{Name: "alb", Ports: []nifcloudtest.Port{{LoadBalancerPort: 80, InstancePort: 8080}}},
+	}
+	o.ElasticLoadBalancers = []nifcloudtest.ElasticLoadBalancer{
+		{Name: "zelb", ID: "elb-00000002", Listeners: []nifcloudtest.ElasticListener{{Protocol: "TCP", ElasticLoadBalancerPort: 80, InstancePort: 80, Members: member}}},
+		{Name: "aelb", ID: "elb-00000001", Listeners: []nifcloudtest.ElasticListener{{Protocol: "TCP", ElasticLoadBalancerPort: 80, InstancePort: 80}}},
+	}
+	h := newHarness(t, o)
+	res := runInfo(t, h, map[string]any{"health": false})
+	assert.Equal(t, []string{
+		"classic alb 80->8080/HTTP [] []", "classic zlb 80->80/HTTP [] []", "classic zlb 443->443/HTTPS [] []",
+		"elastic aelb 80->80/TCP [] []", "elastic zelb 80->80/TCP [web001] []",
+	}, summary(t, res))
+	res = runInfo(t, h, map[string]any{"names": []string{"zelb", "zlb"}, "health": false})
+	assert.Equal(t, []string{"classic zlb 80->80/HTTP [] []", "classic zlb 443->443/HTTPS [] []", "elastic zelb 80->80/TCP [web001] []"}, summary(t, res))
 }
 
 // TestLBInfoHealthCallsRunEightAtATime reads 8 load balancers with 3

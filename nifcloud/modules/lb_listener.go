@@ -1,10 +1,10 @@
 package modules
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"nifcloud_lb/ansible"
@@ -139,19 +139,20 @@ func healthCheckTarget(name string, value any) error {
 // "*.*.*.*" alone, and no more than a filter holds.
 func filterAddresses(name string, value any) error {
 	items, _ := value.([]any)
-	addrs := make([]string, 0, len(items))
+	distinct := map[string]bool{} // by canonical form, as the filter holds them
 	for _, item := range items {
 		s, _ := item.(string)
-		if _, ok := listener.CanonicalAddress(s); !ok && s != nifcloud.FilterAllAddresses {
+		c, ok := listener.CanonicalAddress(s)
+		if !ok && s != nifcloud.FilterAllAddresses {
 			return fmt.Errorf("value of %s must be IPv4 or IPv6 addresses or CIDR blocks, got: %s", name, shown(s))
 		}
-		addrs = append(addrs, s)
+		distinct[cmp.Or(c, s)] = true
 	}
-	if slices.Contains(addrs, nifcloud.FilterAllAddresses) && len(addrs) > 1 {
+	if distinct[nifcloud.FilterAllAddresses] && len(distinct) > 1 {
 		return fmt.Errorf("value of %s must not list %s (all addresses) with other addresses", name, nifcloud.FilterAllAddresses)
 	}
-	if len(addrs) > listener.MaxFilterAddresses {
-		return fmt.Errorf("value of %s must have at most %d addresses, got %d", name, listener.MaxFilterAddresses, len(addrs))
+	if len(distinct) > listener.MaxFilterAddresses {
+		return fmt.Errorf("value of %s must have at most %d addresses, got %d", name, listener.MaxFilterAddresses, len(distinct))
 	}
 	return nil
 }
@@ -194,14 +195,11 @@ func (r *listenerRun) run(ctx context.Context) ansible.Result {
 	return res
 }
 
-// desired turns the options into the request of the run, refusing the
-// combinations the spec cannot tell, and warns about options that have no
-// effect.
+// desired turns the options into the request of the run, refusing (with
+// state=present) the combinations the spec cannot tell, and warns about
+// options that have no effect.
 func (r *listenerRun) desired() (listener.Desired, error) {
 	o := r.o
-	if err := r.checkCombinations(); err != nil {
-		return listener.Desired{}, err
-	}
 	d := listener.Desired{
 		Key:           listener.Key{LoadBalancerName: o.LoadBalancerName, LoadBalancerPort: o.LoadBalancerPort, InstancePort: o.InstancePort},
 		NetworkVolume: o.NetworkVolume, AccountingType: accountingTypes.code(o.AccountingType), IPVersion: o.IPVersion, PolicyType: o.PolicyType,
@@ -220,8 +218,11 @@ func (r *listenerRun) desired() (listener.Desired, error) {
 		d.SorryPage = &nifcloud.SorryPage{Enabled: p.Enabled, StatusCode: p.StatusCode}
 	}
 	if o.State == "absent" {
-		r.warnUnused()
+		r.warnUnused() // the settings are ignored, even those that do not fit together
 		return d, nil
+	}
+	if err := r.checkCombinations(); err != nil {
+		return listener.Desired{}, err
 	}
 	if o.Force {
 		r.m.Warn("force has no effect with state=present: it only allows deleting a port definition that has servers")

@@ -220,6 +220,14 @@ func TestListenerBadInputMakesNoCall(t *testing.T) {
 		{"missing instance_port", map[string]any{"instance_port": nil}, "missing required arguments: instance_port"},
 		{"balancing type", map[string]any{"balancing_type": "random"}, "value of balancing_type must be one of: round_robin, least_connection, got: random"},
 		{"network volume", map[string]any{"network_volume": 50}, "value of network_volume must be 10, 20, 30, 40, or 100 to 2000 in steps of 100, got: 50"},
+		{"network volume off the steps", map[string]any{"network_volume": 150}, "value of network_volume must be 10, 20, 30, 40, or 100 to 2000 in steps of 100, got: 150"},
+		{"network volume too high", map[string]any{"network_volume": 2100}, "value of network_volume must be 10, 20, 30, 40, or 100 to 2000 in steps of 100, got: 2100"},
+		{"loadbalancer port", map[string]any{"loadbalancer_port": 0}, "value of loadbalancer_port must be between 1 and 65535, got: 0"},
+		{"instance port", map[string]any{"instance_port": 65536}, "value of instance_port must be between 1 and 65535, got: 65536"},
+		{"unhealthy threshold", map[string]any{"health_check": map[string]any{"unhealthy_threshold": 11}}, "value of unhealthy_threshold must be between 1 and 10, got: 11 found in health_check"},
+		{"healthy threshold", map[string]any{"health_check": map[string]any{"healthy_threshold": 0}}, "value of healthy_threshold must be between 1 and 10, got: 0 found in health_check"},
+		{"period too short", map[string]any{"session_stickiness": map[string]any{"enabled": true, "expiration_period": 2}},
+			"value of expiration_period must be between 3 and 60, got: 2 found in session_stickiness"},
 		{"target", map[string]any{"health_check": map[string]any{"target": "HTTP:80"}},
 			"value of target must be TCP:<port> or ICMP, got: HTTP:80 found in health_check"},
 		{"interval", map[string]any{"health_check": map[string]any{"interval": 1}}, "value of interval must be between 5 and 300, got: 1 found in health_check"},
@@ -333,6 +341,21 @@ func TestListenerWarningsAndReadFailures(t *testing.T) {
 		require.Equal(t, 0, code, "%v", res)
 		assert.Equal(t, []any{"force has no effect with state=present: it only allows deleting a port definition that has servers"}, res["warnings"])
 	})
+	t.Run("settings that do not fit together, with absent", func(t *testing.T) {
+		h := newHarness(t, testSeed())
+		res, code := h.runListener(t, map[string]any{"state": "absent", "loadbalancer_name": "weblb02", "instance_port": 80, "force": true,
+			"loadbalancer_port": 80, "sorry_page": map[string]any{"enabled": true}, "policy_type": "ats", "ip_version": "v6"})
+		require.Equal(t, 0, code, "ignored, not refused: %v", res)
+		assert.Equal(t, []any{"ip_version, policy_type, sorry_page have no effect with state=absent"}, res["warnings"])
+		assert.Equal(t, []string{describe, deleteLB}, h.actions())
+	})
+	t.Run("an address spelt twice counts once", func(t *testing.T) {
+		h := newHarness(t, testSeed())
+		addrs := append(manyAddresses(29), "2001:db8::1", "2001:DB8:0::1")
+		res, code := h.runListener(t, map[string]any{"filter": map[string]any{"ip_addresses": addrs}})
+		require.Equal(t, 0, code, "30 distinct addresses fit: %v", res)
+		assert.Len(t, h.emu.State().LoadBalancers[0].Ports[0].Filter.IPAddresses, 30)
+	})
 	t.Run("one setting with absent", func(t *testing.T) {
 		h := newHarness(t, testSeed())
 		res, _ := h.runListener(t, map[string]any{"state": "absent", "instance_port": 80, "filter": map[string]any{"type": "deny"}})
@@ -366,4 +389,91 @@ func TestCodeNames(t *testing.T) {
 	assert.Equal(t, "9", *balancingType(9))
 	assert.Equal(t, nifcloud.BalancingTypeLeastConnection, balancingCode("least_connection"))
 	assert.Equal(t, nifcloud.FilterTypeDeny, filterTypes.code("deny"))
+}
+
+// settingsSeed is testSeed with weblb01 80->8080 holding two filter
+// addresses, session stickiness and a sorry page.
+func settingsSeed() nifcloudtest.Options {
+	opts := testSeed()
+	p := &opts.LoadBalancers[0].Ports[0]
+	p.Filter = nifcloudtest.Filter{IPAddresses: []string{"192.0.2.1", "192.0.2.2"}}
+	p.Option = &nifcloudtest.Option{SessionStickiness: nifcloudtest.SessionStickiness{Enabled: true, ExpirationPeriod: 10},
+		SorryPage: nifcloudtest.SorryPage{Enabled: true, StatusCode: 503}}
+	return opts
+}
+
+// TestListenerEachSettingAlone changes each setting alone on an existing
+// port definition: one read and exactly one call, with only that setting
+// different afterwards.
+func TestListenerEachSettingAlone(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   map[string]any
+		action string
+		form   map[string]string
+		check  func(t *testing.T, p nifcloudtest.Port)
+	}{
+		{"balancing type", map[string]any{"balancing_type": "least_connection"}, updateLB,
+			map[string]string{"ListenerUpdate.Listener.BalancingType": "2"},
+			func(t *testing.T, p nifcloudtest.Port) { assert.Equal(t, 2, p.BalancingType) }},
+		{"healthy threshold", map[string]any{"health_check": map[string]any{"healthy_threshold": 3}}, configureHC,
+			map[string]string{"HealthCheck.Target": "TCP:8080", "HealthCheck.Interval": "10", "HealthCheck.UnhealthyThreshold": "1", "HealthCheck.HealthyThreshold": "3"},
+			func(t *testing.T, p nifcloudtest.Port) { assert.Equal(t, 3, p.HealthCheck.HealthyThreshold) }},
+		{"filter with purge", map[string]any{"filter": map[string]any{"ip_addresses": []string{"192.0.2.2", "198.51.100.0/24"}, "purge": true}}, setFilter,
+			map[string]string{"IPAddresses.member.1.IPAddress": "192.0.2.1", "IPAddresses.member.1.AddOnFilter": "false",
+				"IPAddresses.member.2.IPAddress": "198.51.100.0/24", "IPAddresses.member.2.AddOnFilter": "true"},
+			func(t *testing.T, p nifcloudtest.Port) {
+				assert.Equal(t, []string{"192.0.2.2", "198.51.100.0/24"}, p.Filter.IPAddresses)
+			}},
+		{"stickiness period", map[string]any{"session_stickiness": map[string]any{"enabled": true, "expiration_period": 20}}, updateOpt,
+			map[string]string{"SessionStickinessPolicyUpdate.Enable": "true", "SessionStickinessPolicyUpdate.ExpirationPeriod": "20"},
+			func(t *testing.T, p nifcloudtest.Port) {
+				assert.Equal(t, nifcloudtest.SessionStickiness{Enabled: true, ExpirationPeriod: 20}, p.Option.SessionStickiness)
+				assert.Equal(t, 503, p.Option.SorryPage.StatusCode, "the sorry page is left alone")
+			}},
+		{"sorry page status code", map[string]any{"sorry_page": map[string]any{"enabled": true, "status_code": 200}}, updateOpt,
+			map[string]string{"SorryPageUpdate.Enable": "true", "SorryPageUpdate.StatusCode": "200"},
+			func(t *testing.T, p nifcloudtest.Port) { assert.Equal(t, nifcloudtest.SorryPage{Enabled: true, StatusCode: 200}, p.Option.SorryPage) }},
+		{"sorry page off", map[string]any{"sorry_page": map[string]any{"enabled": false}}, updateOpt,
+			map[string]string{"SorryPageUpdate.Enable": "false"},
+			func(t *testing.T, p nifcloudtest.Port) { assert.False(t, p.Option.SorryPage.Enabled) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, settingsSeed())
+			res, code := h.runListener(t, tt.args)
+			require.Equal(t, 0, code, "%v", res)
+			assert.Equal(t, true, res["changed"])
+			assert.Equal(t, []string{describe, tt.action}, h.actions())
+			form := h.emu.Requests()[1].Params
+			for k, v := range tt.form {
+				assert.Equal(t, v, form.Get(k), k)
+			}
+			tt.check(t, h.emu.State().LoadBalancers[0].Ports[0])
+
+			h.emu.ResetRequests()
+			again, _ := h.runListener(t, tt.args)
+			assert.Equal(t, false, again["changed"])
+			assert.Equal(t, []string{describe}, h.actions(), "the second run makes one read")
+		})
+	}
+}
+
+// TestListenerCreateSettings creates with the settings a create alone
+// sets, and a partial health check whose other values take the defaults.
+func TestListenerCreateSettings(t *testing.T) {
+	h := newHarness(t, testSeed())
+	res, code := h.runListener(t, map[string]any{"loadbalancer_name": "newlb", "policy_type": "ats", "health_check": map[string]any{"target": "ICMP"}})
+	require.Equal(t, 0, code, "%v", res)
+	assert.Equal(t, []string{describe, createLB, configureHC}, h.actions())
+	reqs := h.emu.Requests()
+	assert.Equal(t, "ats", reqs[1].Params.Get("PolicyType"))
+	assert.Equal(t, []string{"ICMP", "10", "1", "1"}, []string{reqs[2].Params.Get("HealthCheck.Target"), reqs[2].Params.Get("HealthCheck.Interval"),
+		reqs[2].Params.Get("HealthCheck.UnhealthyThreshold"), reqs[2].Params.Get("HealthCheck.HealthyThreshold")}, "10 s and thresholds of 1 fill in")
+	assert.Equal(t, "ats", res["load_balancer"].(map[string]any)["policy_type"])
+	assert.Equal(t, "ats", h.emu.State().LoadBalancers[2].PolicyType)
+
+	res, code = h.runListener(t, map[string]any{"loadbalancer_name": "newlb", "policy_type": "standard"})
+	assert.Equal(t, 1, code)
+	assert.Contains(t, res["msg"], "load balancer newlb has policy type ats, not standard: the policy type is set when a load balancer is created and cannot be changed")
 }
