@@ -433,7 +433,9 @@ func TestListenerEachSettingAlone(t *testing.T) {
 			}},
 		{"sorry page status code", map[string]any{"sorry_page": map[string]any{"enabled": true, "status_code": 200}}, updateOpt,
 			map[string]string{"SorryPageUpdate.Enable": "true", "SorryPageUpdate.StatusCode": "200"},
-			func(t *testing.T, p nifcloudtest.Port) { assert.Equal(t, nifcloudtest.SorryPage{Enabled: true, StatusCode: 200}, p.Option.SorryPage) }},
+			func(t *testing.T, p nifcloudtest.Port) {
+				assert.Equal(t, nifcloudtest.SorryPage{Enabled: true, StatusCode: 200}, p.Option.SorryPage)
+			}},
 		{"sorry page off", map[string]any{"sorry_page": map[string]any{"enabled": false}}, updateOpt,
 			map[string]string{"SorryPageUpdate.Enable": "false"},
 			func(t *testing.T, p nifcloudtest.Port) { assert.False(t, p.Option.SorryPage.Enabled) }},
