@@ -2,6 +2,7 @@ package modules
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -84,7 +85,8 @@ func asJSON(v any) any {
 // TestDocumentationMatchesSpec renders every module's sidecar
 // (library/MODULE.yml) with ansible-doc and checks that its options are
 // exactly the module's spec: names, types, element types, defaults,
-// choices, aliases, required and sub-options.
+// choices, aliases, required and sub-options; and that each option's
+// description names its environment fallbacks.
 func TestDocumentationMatchesSpec(t *testing.T) {
 	ansibleDoc := requireTool(t, "ansible-doc")
 	lib := filepath.Join(t.TempDir(), "library")
@@ -118,6 +120,21 @@ func TestDocumentationMatchesSpec(t *testing.T) {
 			require.NoError(t, json.Unmarshal(out, &rendered))
 			assert.Equal(t, fromSpec(p.Spec.Options), rendered[p.Name].Doc.Options,
 				"library/%s.yml and the module's spec must document the same options", p.Name)
+
+			var described map[string]struct {
+				Doc struct {
+					Options map[string]struct {
+						Description any `json:"description"`
+					} `json:"options"`
+				} `json:"doc"`
+			}
+			require.NoError(t, json.Unmarshal(out, &described))
+			for _, o := range p.Spec.Options {
+				for _, env := range o.EnvFallback {
+					assert.Contains(t, fmt.Sprint(described[p.Name].Doc.Options[o.Name].Description), env,
+						"library/%s.yml: %s falls back to %s; its description must say so", p.Name, o.Name, env)
+				}
+			}
 		})
 	}
 }

@@ -320,3 +320,17 @@ func TestElasticBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestElasticAliasesAndCheckModeWait: elb_name and elb_port name the load
+// balancer and its port; check mode with wait reports what would change
+// and waits for nothing.
+func TestElasticAliasesAndCheckModeWait(t *testing.T) {
+	h := newHarness(t, elasticSeed())
+	res, code, _ := h.run(t, h.elbArgs(map[string]any{"loadbalancer_name": nil, "elb_name": "webelb01", "loadbalancer_port": nil, "elb_port": 80,
+		"instance_ids": "web003", "wait": true, "_ansible_check_mode": true}))
+	require.Equal(t, 0, code, "%v", res)
+	assert.Equal(t, true, res["changed"])
+	assert.Equal(t, []any{"web003"}, res["registered"])
+	assert.Equal(t, []any{}, res["instance_health"], "check mode waits for no health")
+	assert.Equal(t, []string{elbDescribe}, h.actions())
+}
