@@ -28,7 +28,9 @@ var _ net.Error = timeoutErr{}
 // TestExplain gives each kind of failure users can act on its hint, with
 // the attempts when a call made several, and the raw cause at the end.
 func TestExplain(t *testing.T) {
-	post := func(err error) error { return &url.Error{Op: "Post", URL: "https://jp-east-1.computing.api.nifcloud.com/api/", Err: err} }
+	post := func(err error) error {
+		return &url.Error{Op: "Post", URL: "https://jp-east-1.computing.api.nifcloud.com/api/", Err: err}
+	}
 	tries := func(err error) error {
 		return &nifcloud.CallError{Action: "DescribeLoadBalancers", Attempts: 5, Elapsed: 12340 * time.Millisecond, Err: err}
 	}
