@@ -55,6 +55,9 @@ func newBench(ctx context.Context, module string, progress io.Writer) (b *bench,
 	if err == nil {
 		b.spawn, err = buildSpawn(ctx, b.dir)
 	}
+	if err == nil { // the modules' lock folders go with the benchmark's files, not into the machine's
+		err = os.Setenv("NIFCLOUD_LB_LOCK_DIR", filepath.Join(b.dir, "locks"))
+	}
 	if err != nil {
 		_ = os.RemoveAll(b.dir)
 		return nil, fmt.Errorf("set up: %w", err)

@@ -43,6 +43,9 @@ func run(args []string, out, stderr io.Writer) int {
 	}
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "LANG=C"}
+	if dir, ok := os.LookupEnv("NIFCLOUD_LB_LOCK_DIR"); ok { // the benchmark's own lock folder
+		cmd.Env = append(cmd.Env, "NIFCLOUD_LB_LOCK_DIR="+dir)
+	}
 	var stdout, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &errOut
 	start := time.Now()
